@@ -1,0 +1,184 @@
+"""The pipeline as data: walk → extract → store → export, and the manifest that indexes it all.
+
+``extract_corpus`` streams articles through worker processes into the store;
+``build`` adds the exports and writes ``manifest.json``.  Nothing here holds
+more than one article's pairs at a time.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .atomic import atomic_open
+from .corpus import Source, walk
+from .errors import OutputError
+from .export import ExportContext, ExportOptions, Output, get_exporter
+from .extract import extract_bytes
+from .model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta
+from .store import Store, open_store
+
+__all__ = ["BuildOptions", "RunStats", "build", "extract_corpus", "sources", "DEFAULT_FORMATS"]
+
+#: Formats ``tmpipe build`` writes unless told otherwise (the ones registered).
+DEFAULT_FORMATS = ("csv", "parquet")
+TM_NAME = "tm.sqlite"
+MANIFEST = "manifest.json"
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Everything that changes what a build produces."""
+
+    jobs: int = 1
+    """Worker processes for extraction (1 = in process)."""
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    """Export formats to write."""
+    source_locale: str = SOURCE_LOCALE
+    """Language of the English twins."""
+    export: ExportOptions = field(default_factory=ExportOptions)
+    """Exporter switches."""
+
+
+@dataclass(slots=True)
+class RunStats:
+    """What one extraction run did."""
+
+    seen: int = 0
+    """Articles found in the corpus."""
+    extracted: int = 0
+    """Articles (re)extracted because they are new or changed."""
+    unchanged: int = 0
+    """Articles skipped because their content hash is unchanged."""
+    removed: int = 0
+    """Articles dropped from the TM because they left the corpus."""
+
+
+def sources(corpora: Sequence[Path]) -> Iterator[Source]:
+    """Articles of every corpus root; with several roots, paths are prefixed by the root's name."""
+    for root in corpora:
+        prefix = f"{Path(root).resolve().name}/" if len(corpora) > 1 else ""
+        yield from walk(Path(root), prefix)
+
+
+def _extract(task: tuple[Source, str | None, str]) -> Document | str:
+    """Worker: the Document for a source, or its relative path when unchanged."""
+    source, known_sha, source_locale = task
+    if source.skip:
+        return Document(DocumentMeta(source.rel, "und", source_locale=source_locale), "", 0, 0,
+                        anomalies=(Anomaly("skipped", 0, source.skip),))
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return Document(DocumentMeta(source.rel, "und", source_locale=source_locale), "", 0, 0,
+                        anomalies=(Anomaly("read-error", 0, f"cannot read: {exc.strerror or exc}"),))
+    if known_sha is not None and hashlib.sha256(data).hexdigest() == known_sha:
+        return source.rel
+    return extract_bytes(data, source.rel, source_locale=source_locale)
+
+
+def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1,
+                   source_locale: str = SOURCE_LOCALE, progress: Progress | None = None) -> RunStats:
+    """Bring the store up to date with the corpus: only new or changed articles are extracted."""
+    known = store.known_hashes()
+    stats = RunStats()
+    seen: set[str] = set()
+    tasks = ((s, known.get(s.rel), source_locale) for s in sources(corpora))
+    with _pool(jobs) as imap:
+        for result in imap(_extract, tasks):
+            stats.seen += 1
+            if isinstance(result, str):
+                stats.unchanged += 1
+                seen.add(result)
+            else:
+                stats.extracted += 1
+                seen.add(result.meta.path)
+                store.put(result)
+            if progress:
+                progress(1)
+    stats.removed = store.remove(path for path in known if path not in seen)
+    store.prune_units()
+    return stats
+
+
+@contextmanager
+def _pool(jobs: int) -> Iterator[Callable[..., Iterator[Any]]]:
+    if jobs <= 1:
+        yield map
+        return
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with context.Pool(jobs) as pool:
+        yield lambda func, items: pool.imap(func, items, chunksize=4)
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output directory for the whole build."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = open(out / ".tmpipe.lock", "w")
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write output directory: {exc.strerror or exc}") from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise OutputError(f"{out}: another tmpipe build is writing here; try again when it ends") from None
+        yield
+
+
+def fingerprint(store: Store) -> str:
+    """A digest of every article's path and content hash: the input's identity."""
+    digest = hashlib.sha256()
+    for path, sha in sorted(store.known_hashes().items()):
+        digest.update(f"{path}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptions(),
+          progress: Progress | None = None) -> dict[str, Any]:
+    """Run the whole pipeline into ``out``; returns the manifest it wrote."""
+    exporters = [(name, get_exporter(name)) for name in options.formats]
+    with _locked(out):
+        store = open_store(out / TM_NAME)
+        try:
+            stats = extract_corpus(corpora, store, jobs=options.jobs,
+                                   source_locale=options.source_locale, progress=progress)
+            store.commit()
+            summary = store.summary()
+            signature = {
+                "tool": "tmpipe", "version": __version__,
+                "options": {"formats": list(options.formats), "source_locale": options.source_locale,
+                            **asdict(options.export)},
+                "input": fingerprint(store),
+            }
+            ctx = ExportContext(store, out, options.export, signature)
+            outputs = [Output(TM_NAME, "sqlite", summary["units"])]
+            for _, write in exporters:
+                outputs.extend(write(ctx))
+        finally:
+            store.close()
+        manifest = {
+            "tool": "tmpipe",
+            "version": __version__,
+            "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "signature": signature,
+            "extraction": {**summary, "run": asdict(stats)},
+            "outputs": [o.to_json() for o in outputs],
+        }
+        with atomic_open(out / MANIFEST) as handle:
+            json.dump(manifest, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+    return manifest

@@ -1,0 +1,174 @@
+"""``tmpipe``: thin click verbs over the Python API.
+
+Exit codes: 0 success; 1 QA gate reached; 2 bad input or arguments; 3 output
+cannot be written; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .build import DEFAULT_FORMATS, BuildOptions, TM_NAME, build, sources
+from .errors import TmpipeError
+from .export import EXPORTERS, ExportOptions
+from .extract import extract_file
+from .store import open_store
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn tmpipe errors into one line on stderr and an exit code; Ctrl-C into 130."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TmpipeError as exc:
+            click.echo(f"tmpipe: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("tmpipe: interrupted; outputs left as they were before this run", err=True)
+            sys.exit(130)
+    return wrapper
+
+
+def corpus_argument(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.argument("corpus", nargs=-1, required=True,
+                          type=click.Path(exists=True, file_okay=True, path_type=Path))(func)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="tmpipe")
+def main() -> None:
+    """Translation memories, exports and QA from side-by-side localized Markdown."""
+
+
+@main.command(context_settings=CONTEXT)
+@corpus_argument
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
+              show_default=True, help="Output directory (tm.sqlite, manifest.json, exports).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Worker processes for extraction.")
+@click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
+              help=f"Export format (repeatable). Default: {', '.join(DEFAULT_FORMATS)}.")
+@click.option("--source-locale", default="en-US", show_default=True, help="Language of the English twins.")
+@click.option("--split-mt", is_flag=True, help="Write machine-translated units to separate files.")
+@click.option("--multilingual", is_flag=True, help="Also write one TMX across all target locales.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@handle_errors
+def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, formats: tuple[str, ...],
+              source_locale: str, split_mt: bool, multilingual: bool, quiet: bool) -> None:
+    """Extract every segment pair of CORPUS into OUT/tm.sqlite and write the exports.
+
+    Re-running is incremental: only articles whose content changed are re-extracted.
+
+    \b
+    Example:
+      tmpipe build corpus -o exports
+      tmpipe build fr-FR/ ja-JP/ -o out --jobs 2 -f tmx -f po
+    """
+    options = BuildOptions(jobs=jobs, formats=formats or DEFAULT_FORMATS, source_locale=source_locale,
+                           export=ExportOptions(split_mt=split_mt, multilingual=multilingual))
+    if quiet:
+        manifest = build(list(corpus), out, options)
+    else:
+        total = sum(1 for _ in sources(list(corpus)))
+        with click.progressbar(length=total, label="extracting", file=sys.stderr) as bar:
+            manifest = build(list(corpus), out, options, progress=bar.update)
+        _print_summary(manifest)
+
+
+build_cmd.name = "build"
+
+
+def _print_summary(manifest: dict[str, Any]) -> None:
+    ext = manifest["extraction"]
+    run = ext["run"]
+    click.echo(f"articles: {ext['files']} ({run['extracted']} extracted, {run['unchanged']} unchanged,"
+               f" {run['removed']} removed)")
+    click.echo(f"occurrences = pairs + anomalies: {ext['occurrences']} = {ext['pairs']} + {ext['anomalies']}")
+    for locale, row in ext["by_locale"].items():
+        click.echo(f"  {locale:<10} files {row['files']:>6}  pairs {row['pairs']:>8}  units {row['units']:>8}"
+                   f"  anomalies {row['anomalies']:>5}")
+    if ext["anomalies_by_kind"]:
+        click.echo("anomalies by kind: " + ", ".join(f"{k} {v}" for k, v in ext["anomalies_by_kind"].items()))
+    click.echo(f"outputs: {len(manifest['outputs'])} files listed in manifest.json")
+
+
+@main.command(context_settings=CONTEXT)
+@corpus_argument
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per pair/anomaly (JSON Lines).")
+@handle_errors
+def extract(corpus: tuple[Path, ...], as_json: bool) -> None:
+    """Extract segment pairs and anomalies from CORPUS and print them (no TM is written).
+
+    \b
+    Example:
+      tmpipe extract corpus/fr-FR/unable-to-sign-in.md
+      tmpipe extract corpus --json | jq -c 'select(.kind)'
+    """
+    for source in sources(list(corpus)):
+        root = source.path.parent if source.path.is_file() and len(corpus) == 1 and corpus[0].is_file() else None
+        doc = extract_file(source.path, root or source.path.parent)
+        path = source.rel
+        for pair in doc.pairs:
+            if as_json:
+                click.echo(json.dumps({"file": path, "line": pair.line, "id": pair.id, "locale": doc.meta.locale,
+                                       "source": pair.source.raw, "target": pair.target.raw},
+                                      ensure_ascii=False))
+            else:
+                click.echo(f"{path}:{pair.line}: {pair.id}\t{pair.source.text}\t{pair.target.text}")
+        for anomaly in doc.anomalies:
+            if as_json:
+                click.echo(json.dumps({"file": path, "line": anomaly.line, "kind": anomaly.kind,
+                                       "message": anomaly.message, "snippet": anomaly.snippet},
+                                      ensure_ascii=False))
+            else:
+                click.echo(f"{path}:{anomaly.line}: {anomaly.kind}: {anomaly.message}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("out", type=click.Path(path_type=Path), default=Path("exports"))
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@handle_errors
+def stats(out: Path, as_json: bool) -> None:
+    """Print counts per locale of the TM in OUT (a build directory or a tm.sqlite file).
+
+    \b
+    Example:
+      tmpipe stats exports
+    """
+    store = open_store(out / TM_NAME if out.is_dir() else out, readonly=True)
+    try:
+        summary = store.summary()
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'locale':<10} {'files':>6} {'occurrences':>12} {'pairs':>8} {'anomalies':>9} {'units':>8}")
+    for locale, row in summary["by_locale"].items():
+        click.echo(f"{locale:<10} {row['files']:>6} {row['occurrences']:>12} {row['pairs']:>8}"
+                   f" {row['anomalies']:>9} {row['units']:>8}")
+    click.echo(f"{'total':<10} {summary['files']:>6} {summary['occurrences']:>12} {summary['pairs']:>8}"
+               f" {summary['anomalies']:>9} {summary['units']:>8}")
+
+
+@main.command("formats", context_settings=CONTEXT)
+def list_formats() -> None:
+    """List the export formats.
+
+    \b
+    Example:
+      tmpipe formats
+    """
+    for name in sorted(EXPORTERS):
+        click.echo(name)

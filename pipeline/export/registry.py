@@ -1,0 +1,81 @@
+"""The export registry: format name → writer, and what a writer is given and returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..store import Store
+
+__all__ = ["ExportContext", "ExportOptions", "Exporter", "Output", "exporter", "get_exporter", "EXPORTERS"]
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file an exporter wrote; becomes an entry of ``manifest.json`` ``outputs``."""
+
+    path: str
+    """Relative to the output directory, ``/`` separators."""
+    format: str
+    """Registry name of the format (``tmx``, ``xliff-1.2``, ``csv``...)."""
+    units: int
+    """Units (or rows) written."""
+    source_locale: str | None = None
+    """Source language, when the file has one."""
+    target_locale: str | None = None
+    """Target language, when the file is for one locale."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Format-specific facts (``{"mt": true}`` for a machine-translation TMX...)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "format": self.format, "source_locale": self.source_locale,
+                "target_locale": self.target_locale, "units": self.units, **self.extra}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """Switches that change what exporters write."""
+
+    split_mt: bool = False
+    """Write units that are machine translation only to a separate file."""
+    multilingual: bool = False
+    """Also write one multilingual TMX across all target locales."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportContext:
+    """What every exporter gets."""
+
+    store: Store
+    """The translation memory to read from (stream with ``units``/``segments``)."""
+    out: Path
+    """The output directory; write only below it, atomically."""
+    options: ExportOptions
+    """User switches."""
+    signature: dict[str, Any]
+    """Reproducibility signature (tool, version, options, input fingerprint) to embed."""
+
+
+Exporter = Callable[[ExportContext], Iterator[Output]]
+
+#: Format name → writer. Filled by the format modules' ``@exporter`` decorators.
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def exporter(name: str) -> Callable[[Exporter], Exporter]:
+    """Register a writer under a format name."""
+    def register(func: Exporter) -> Exporter:
+        EXPORTERS[name] = func
+        return func
+    return register
+
+
+def get_exporter(name: str) -> Exporter:
+    """The writer for ``name``; an unknown name is an error listing the valid ones."""
+    try:
+        return EXPORTERS[name]
+    except KeyError:
+        raise ConfigError(f"unknown export format {name!r}; choose from: {', '.join(sorted(EXPORTERS))}") from None

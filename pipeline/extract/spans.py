@@ -1,0 +1,165 @@
+"""Find side-by-side span pairs in an article's text.
+
+A pair is written::
+
+    <span data-ttu-id="ID">TARGET</span><span class="sxs-lookup"><span data-stu-id="ID">SOURCE</span></span>
+
+Principles:
+
+1. Every ``data-ttu-id=`` occurrence becomes exactly one :class:`Pair` or one
+   :class:`Anomaly` with ``ttu=1``, so ``occurrences == pairs + anomalies``.
+2. A pair never reaches past the next ``data-ttu-id=``: broken markup can cost
+   a pair, never merge two into a wrong one.
+3. ``TARGET`` ends at the first ``</span><span class="sxs-lookup">`` twin.
+   ``SOURCE`` ends at a ``</span></span>``; when nested spans make several
+   candidates possible, the one whose span balance matches the target's wins,
+   then the first balanced one, then the first that never closes more spans
+   than it opened (link-breaker spans such as ``Company.<span>com`` never close).
+4. A ``data-stu-id`` that no pair or anomaly covers is an ``orphan-source``
+   anomaly (``ttu=0``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from typing import Union
+
+from ..model import Anomaly, Pair
+from .inline import parse_segment
+
+__all__ = ["scan_pairs", "LineIndex"]
+
+_TTU = re.compile(r"data-ttu-id=")
+_STU = re.compile(r"data-stu-id=")
+_OPEN = re.compile(r'<span data-ttu-id="([^"<>\s]+)">')
+_TWIN = re.compile(r'</span><span class="sxs-lookup"><span data-stu-id="([^"<>\s]+)">')
+_SOURCE_END = re.compile(r"</span></span>")
+_SPAN_OPEN = re.compile(r"<span[\s>]")
+_SPAN_CLOSE = re.compile(r"</span>")
+_SNIPPET = 160
+
+
+class LineIndex:
+    """Maps string offsets to 1-based line numbers."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self._starts, offset)
+
+
+def _snippet(text: str, start: int) -> str:
+    line_end = text.find("\n", start)
+    end = min(start + _SNIPPET, len(text) if line_end < 0 else line_end)
+    return text[max(0, start - 6):end]
+
+
+def _balance(raw: str) -> tuple[int, bool]:
+    """(opened - closed spans, whether no prefix closes more than it opened)."""
+    if "span" not in raw:
+        return 0, True
+    events = sorted(
+        [(m.start(), 1) for m in _SPAN_OPEN.finditer(raw)]
+        + [(m.start(), -1) for m in _SPAN_CLOSE.finditer(raw)]
+    )
+    depth, ok = 0, True
+    for _, step in events:
+        depth += step
+        ok = ok and depth >= 0
+    return depth, ok
+
+
+def _source_end(text: str, start: int, limit: int, target_excess: int) -> int | None:
+    """Offset where the source's inner text ends, or None if no candidate fits."""
+    candidates = []
+    for match in _SOURCE_END.finditer(text, start, limit):
+        excess, ok = _balance(text[start:match.start()])
+        if ok:
+            candidates.append((match.start(), excess))
+    for wanted in (lambda e: e == target_excess, lambda e: e == 0, lambda e: True):
+        for offset, excess in candidates:
+            if wanted(excess):
+                return offset
+    return None
+
+
+def _classify(text: str, pos: int, limit: int) -> tuple[str, str, str | None]:
+    """Why the occurrence at ``pos`` is not a well-formed pair: (kind, message, id)."""
+    if text.startswith("data-ttu-id=&quot;", pos):
+        return "swallowed", "pair written with &quot; quoting, swallowed by an earlier broken attribute", None
+    value = re.match(r'data-ttu-id="([^"<>]*)', text[pos:limit])
+    if value and "&quot;" in value.group(1):
+        seg_id = value.group(1).split("&quot;")[0]
+        return "broken-quote", f"id attribute {seg_id!r} is closed by &quot; instead of a quote", seg_id
+    if pos < 6 or not _OPEN.match(text, pos - 6):
+        seg_id = value.group(1) if value else None
+        return "malformed", "data-ttu-id is not in a <span data-ttu-id=\"…\"> tag", seg_id
+    seg_id = _OPEN.match(text, pos - 6).group(1)  # type: ignore[union-attr]
+    return "orphan-target", "target span has no sxs-lookup source twin", seg_id
+
+
+def scan_pairs(text: str, lines: LineIndex | None = None) -> Iterator[Union[Pair, Anomaly]]:
+    """Yield every pair and anomaly in ``text``, in document order."""
+    lines = lines or LineIndex(text)
+    starts = [m.start() for m in _TTU.finditer(text)]
+    covered: list[tuple[int, int]] = []
+    for n, pos in enumerate(starts):
+        limit = starts[n + 1] if n + 1 < len(starts) else len(text)
+        item = _read_pair(text, pos, limit, lines)
+        if isinstance(item, Anomaly):
+            covered.append((pos, limit))
+        else:
+            covered.append((pos, pos))  # the pair's stu is consumed below
+        yield item
+    yield from _orphan_sources(text, starts, covered, lines)
+
+
+def _read_pair(text: str, pos: int, limit: int, lines: LineIndex) -> Union[Pair, Anomaly]:
+    line = lines.line(pos)
+    opening = _OPEN.match(text, pos - 6) if pos >= 6 else None
+    twin = _TWIN.search(text, opening.end(), limit) if opening else None
+    if opening is None or twin is None:
+        kind, message, seg_id = _classify(text, pos, limit)
+        return Anomaly(kind, line, message, _snippet(text, pos), seg_id, ttu=1)
+    seg_id, twin_id = opening.group(1), twin.group(1)
+    if twin_id != seg_id:
+        return Anomaly("id-mismatch", line, f"target id {seg_id} has source twin {twin_id}",
+                       _snippet(text, pos), seg_id, ttu=1)
+    target_raw = text[opening.end():twin.start()]
+    excess, _ = _balance(target_raw)
+    end = _source_end(text, twin.end(), limit, excess)
+    if end is None:
+        return Anomaly("unterminated", line, "source span is never closed by </span></span>",
+                       _snippet(text, pos), seg_id, ttu=1)
+    return Pair(
+        id=seg_id,
+        source=parse_segment(text[twin.end():end]),
+        target=parse_segment(target_raw),
+        line=line,
+        end_line=lines.line(end + len("</span></span>") - 1),
+    )
+
+
+def _orphan_sources(text: str, starts: list[int], covered: list[tuple[int, int]],
+                    lines: LineIndex) -> Iterator[Anomaly]:
+    """Source spans (``data-stu-id``) that belong to no pair or anomaly."""
+    claimed = set()
+    for pos, limit in covered:
+        if pos == limit:  # a pair: its twin is the first stu after pos
+            stu = _STU.search(text, pos)
+            if stu:
+                claimed.add(stu.start())
+    for match in _STU.finditer(text):
+        at = match.start()
+        if at in claimed:
+            continue
+        n = bisect_right(starts, at) - 1
+        if n >= 0 and covered[n][0] != covered[n][1] and at < covered[n][1]:
+            continue  # inside an anomaly's reach
+        yield Anomaly("orphan-source", lines.line(at), "source span has no target span",
+                      _snippet(text, at), None, ttu=0)

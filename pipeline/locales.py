@@ -1,0 +1,54 @@
+"""BCP 47 language tags: normalising case and finding a file's locale in its path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["normalize_tag", "locale_from_path", "language_of"]
+
+_LOCALE = re.compile(r"(?i)^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))$")
+_SUFFIX = re.compile(r"(?i)\.([a-z]{2,3}(?:[-_][a-z]{4})?[-_](?:[a-z]{2}|\d{3}))$")
+
+
+def normalize_tag(tag: str) -> str:
+    """``fr-fr`` → ``fr-FR``, ``zh_hans_cn`` → ``zh-Hans-CN``, ``sr-latn-rs`` → ``sr-Latn-RS``."""
+    parts = re.split(r"[-_]", tag.strip())
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 or (len(part) == 3 and part.isdigit()):
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(p for p in out if p)
+
+
+def _as_locale(name: str) -> str | None:
+    if _LOCALE.match(name):
+        return normalize_tag(name)
+    suffix = _SUFFIX.search(name)  # "docs-pr.fr-fr", "article.ja-JP"
+    return normalize_tag(suffix.group(1)) if suffix else None
+
+
+def locale_from_path(parts: Sequence[str]) -> str | None:
+    """The locale named by a ``name.xx-YY.md`` file name, else by the outermost locale folder.
+
+    ``parts`` are the path components from the corpus root (or an absolute path's).
+    """
+    *folders, name = parts
+    stem = name.rsplit(".", 1)[0]
+    found = _as_locale(stem) if _SUFFIX.search(stem) else None
+    if found:
+        return found
+    for folder in folders:
+        found = _as_locale(folder)
+        if found:
+            return found
+    return None
+
+
+def language_of(tag: str) -> str:
+    """The primary language subtag: ``zh-Hans-CN`` → ``zh``."""
+    return tag.split("-", 1)[0].lower()

@@ -1,0 +1,350 @@
+"""The translation memory: one SQLite file, the only module that talks SQL.
+
+Tables: ``files`` (one row per article, with its content hash and front matter),
+``units`` (deduplicated source/target pairs per locale pair, with repetition
+counts kept by triggers), ``occurrences`` (every extracted pair, pointing at its
+file and unit), ``anomalies`` and ``unpaired`` (front matter text with no twin).
+The ``segments`` view joins them into one row per occurrence.
+
+Schema changes are named migrations in :data:`MIGRATIONS`, applied in order
+and recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+from .model import Code, Document, Segment
+
+__all__ = ["MIGRATIONS", "Store", "UnitRow", "SegmentRow", "codes_from_json", "open_store"]
+
+_INITIAL = """
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    locale TEXT NOT NULL,
+    source_locale TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    occurrences INTEGER NOT NULL,
+    translation_type TEXT,
+    source_commit TEXT,
+    openlocfilehash TEXT,
+    locfileid TEXT,
+    lasthandoff TEXT,
+    extracted_at TEXT NOT NULL
+);
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    key BLOB NOT NULL UNIQUE,
+    source_locale TEXT NOT NULL,
+    target_locale TEXT NOT NULL,
+    source_raw TEXT NOT NULL,
+    target_raw TEXT NOT NULL,
+    source_text TEXT NOT NULL,
+    target_text TEXT NOT NULL,
+    source_codes TEXT NOT NULL,
+    target_codes TEXT NOT NULL,
+    repetitions INTEGER NOT NULL DEFAULT 0,
+    mt_repetitions INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX units_by_locale ON units (target_locale, source_locale);
+CREATE TABLE occurrences (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files (id),
+    unit_id INTEGER NOT NULL REFERENCES units (id),
+    seq INTEGER NOT NULL,
+    seg_id TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL
+);
+CREATE INDEX occurrences_by_file ON occurrences (file_id, seq);
+CREATE INDEX occurrences_by_unit ON occurrences (unit_id);
+CREATE TABLE anomalies (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files (id),
+    line INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    snippet TEXT NOT NULL,
+    seg_id TEXT,
+    ttu INTEGER NOT NULL
+);
+CREATE INDEX anomalies_by_file ON anomalies (file_id);
+CREATE TABLE unpaired (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files (id),
+    field TEXT NOT NULL,
+    text TEXT NOT NULL,
+    line INTEGER NOT NULL
+);
+CREATE INDEX unpaired_by_file ON unpaired (file_id);
+CREATE TRIGGER occurrence_added AFTER INSERT ON occurrences BEGIN
+    UPDATE units SET repetitions = repetitions + 1,
+        mt_repetitions = mt_repetitions
+            + (SELECT translation_type IS 'MT' FROM files WHERE id = NEW.file_id)
+    WHERE id = NEW.unit_id;
+END;
+CREATE TRIGGER occurrence_removed AFTER DELETE ON occurrences BEGIN
+    UPDATE units SET repetitions = repetitions - 1,
+        mt_repetitions = mt_repetitions
+            - (SELECT translation_type IS 'MT' FROM files WHERE id = OLD.file_id)
+    WHERE id = OLD.unit_id;
+END;
+CREATE VIEW segments AS
+SELECT f.locale AS locale, f.path AS file, o.line AS line, o.end_line AS end_line,
+       o.seg_id AS id, u.source_raw, u.target_raw, u.source_text, u.target_text,
+       f.translation_type, f.source_commit, f.locfileid, f.lasthandoff, f.source_locale,
+       u.id AS unit_id, o.seq AS seq
+FROM occurrences o JOIN files f ON f.id = o.file_id JOIN units u ON u.id = o.unit_id;
+"""
+
+#: Named schema migrations, applied in order; append, never edit a released one.
+MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_initial", _INITIAL),)
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """A deduplicated translation unit with the provenance of its first occurrence."""
+
+    id: int
+    """Stable within one TM file."""
+    source_locale: str
+    """BCP 47 source language."""
+    target_locale: str
+    """BCP 47 target language."""
+    source_raw: str
+    """Source as written in the articles, inline markup included."""
+    target_raw: str
+    """Target as written in the articles."""
+    source_text: str
+    """Plain source text."""
+    target_text: str
+    """Plain target text."""
+    repetitions: int
+    """How many times the pair occurs in the corpus."""
+    mt_repetitions: int
+    """How many of those come from machine-translated (MT) articles."""
+    file: str
+    """Path of the first occurrence."""
+    seg_id: str
+    """Segment id of the first occurrence."""
+    line: int
+    """Line of the first occurrence."""
+    translation_type: str | None
+    """MT/HT of the first occurrence's article."""
+    source_commit: str | None
+    """``ms.sourcegitcommit`` of the first occurrence's article."""
+    locfileid: str | None
+    """``ms.locfileid`` of the first occurrence's article."""
+    lasthandoff: str | None
+    """``ms.lasthandoff`` of the first occurrence's article."""
+
+    @property
+    def is_mt(self) -> bool:
+        """Every occurrence is machine translation."""
+        return self.mt_repetitions == self.repetitions
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    """One occurrence of a pair, joined with its file and unit."""
+
+    locale: str
+    file: str
+    line: int
+    end_line: int
+    id: str
+    source_raw: str
+    target_raw: str
+    source_text: str
+    target_text: str
+    translation_type: str | None
+    source_commit: str | None
+    locfileid: str | None
+    lasthandoff: str | None
+    source_locale: str
+    unit_id: int
+    seq: int
+
+
+def _codes_json(segment: Segment) -> str:
+    return json.dumps([[c.kind, c.type, c.raw, c.pair] for c in segment.codes], ensure_ascii=False)
+
+
+def _unit_key(source_locale: str, target_locale: str, source: str, target: str) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (source_locale, target_locale, source, target):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.digest()
+
+
+class Store:
+    """A translation memory in one SQLite file."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
+        self.db = connection
+        self.path = path
+
+    # -- writing ---------------------------------------------------------------
+
+    def known_hashes(self) -> dict[str, str]:
+        """``{path: sha256}`` of every article in the TM."""
+        return dict(self.db.execute("SELECT path, sha256 FROM files"))
+
+    def put(self, doc: Document) -> None:
+        """Replace everything stored for ``doc``'s path with ``doc``."""
+        self.remove([doc.meta.path])
+        meta = doc.meta
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        file_id = self.db.execute(
+            "INSERT INTO files (path, locale, source_locale, sha256, size, occurrences, translation_type,"
+            " source_commit, openlocfilehash, locfileid, lasthandoff, extracted_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (meta.path, meta.locale, meta.source_locale, doc.sha256, doc.size, doc.occurrences,
+             meta.translation_type, meta.source_commit, meta.openlocfilehash, meta.locfileid,
+             meta.lasthandoff, now),
+        ).lastrowid
+        unit_sql = (
+            "INSERT INTO units (key, source_locale, target_locale, source_raw, target_raw, source_text,"
+            " target_text, source_codes, target_codes) VALUES (?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id"
+        )
+        occurrences = []
+        for seq, pair in enumerate(doc.pairs):
+            source, target = pair.source.raw, pair.target.raw
+            key = _unit_key(meta.source_locale, meta.locale, source, target)
+            (unit_id,) = self.db.execute(unit_sql, (
+                key, meta.source_locale, meta.locale, source, target, pair.source.text,
+                pair.target.text, _codes_json(pair.source), _codes_json(pair.target))).fetchone()
+            occurrences.append((file_id, unit_id, seq, pair.id, pair.line, pair.end_line))
+        self.db.executemany(
+            "INSERT INTO occurrences (file_id, unit_id, seq, seg_id, line, end_line) VALUES (?,?,?,?,?,?)",
+            occurrences)
+        self.db.executemany(
+            "INSERT INTO anomalies (file_id, line, kind, message, snippet, seg_id, ttu) VALUES (?,?,?,?,?,?,?)",
+            [(file_id, a.line, a.kind, a.message, a.snippet, a.id, a.ttu) for a in doc.anomalies])
+        self.db.executemany(
+            "INSERT INTO unpaired (file_id, field, text, line) VALUES (?,?,?,?)",
+            [(file_id, u.field, u.text, u.line) for u in doc.unpaired])
+
+    def remove(self, paths: Iterable[str]) -> int:
+        """Forget the given articles; returns how many were stored."""
+        removed = 0
+        for path in paths:
+            row = self.db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+            if row is None:
+                continue
+            for table in ("occurrences", "anomalies", "unpaired"):
+                self.db.execute(f"DELETE FROM {table} WHERE file_id = ?", row)
+            self.db.execute("DELETE FROM files WHERE id = ?", row)
+            removed += 1
+        return removed
+
+    def prune_units(self) -> int:
+        """Delete units no occurrence refers to any more."""
+        return self.db.execute("DELETE FROM units WHERE repetitions <= 0").rowcount
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- reading ---------------------------------------------------------------
+
+    def locale_pairs(self) -> list[tuple[str, str]]:
+        """``(source_locale, target_locale)`` pairs present in the TM, sorted."""
+        return [tuple(row) for row in self.db.execute(  # type: ignore[misc]
+            "SELECT DISTINCT source_locale, target_locale FROM units ORDER BY 2, 1")]
+
+    def units(self, source_locale: str, target_locale: str) -> Iterator[UnitRow]:
+        """Stream the units of one locale pair, in order of first occurrence."""
+        sql = (
+            "SELECT u.id, u.source_locale, u.target_locale, u.source_raw, u.target_raw, u.source_text,"
+            " u.target_text, u.repetitions, u.mt_repetitions, f.path, o.seg_id, o.line,"
+            " f.translation_type, f.source_commit, f.locfileid, f.lasthandoff"
+            " FROM units u JOIN occurrences o ON o.id = ("
+            "   SELECT o2.id FROM occurrences o2 JOIN files f2 ON f2.id = o2.file_id"
+            "   WHERE o2.unit_id = u.id ORDER BY f2.path, o2.seq LIMIT 1)"
+            " JOIN files f ON f.id = o.file_id"
+            " WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq"
+        )
+        for row in self.db.execute(sql, (source_locale, target_locale)):
+            yield UnitRow(*row)
+
+    def segments(self, target_locale: str | None = None) -> Iterator[SegmentRow]:
+        """Stream every occurrence (optionally of one locale) in corpus order."""
+        where, args = ("WHERE locale = ?", (target_locale,)) if target_locale else ("", ())
+        for row in self.db.execute(
+                f"SELECT * FROM segments {where} ORDER BY locale, file, seq", args):
+            yield SegmentRow(*row)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for the manifest: files, occurrences, pairs, anomalies, per locale."""
+        by_locale: dict[str, dict[str, Any]] = {}
+        for locale, files, occurrences in self.db.execute(
+                "SELECT locale, COUNT(*), SUM(occurrences) FROM files GROUP BY locale ORDER BY locale"):
+            by_locale[locale] = {"files": files, "occurrences": occurrences, "pairs": 0,
+                                 "anomalies": 0, "units": 0}
+        for locale, pairs in self.db.execute(
+                "SELECT f.locale, COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id GROUP BY 1"):
+            by_locale[locale]["pairs"] = pairs
+        for locale, ttu in self.db.execute(
+                "SELECT f.locale, SUM(a.ttu) FROM anomalies a JOIN files f ON f.id = a.file_id GROUP BY 1"):
+            by_locale[locale]["anomalies"] = ttu
+        for locale, units in self.db.execute("SELECT target_locale, COUNT(*) FROM units GROUP BY 1"):
+            by_locale.setdefault(locale, {})["units"] = units
+        kinds = dict(self.db.execute("SELECT kind, COUNT(*) FROM anomalies GROUP BY kind ORDER BY kind"))
+        total = {key: sum(v.get(key, 0) or 0 for v in by_locale.values())
+                 for key in ("files", "occurrences", "pairs", "anomalies", "units")}
+        return {**total, "anomalies_by_kind": kinds, "by_locale": by_locale}
+
+    def anomalies(self) -> Iterator[tuple[str, str, int, str, str, str, str | None]]:
+        """``(locale, file, line, kind, message, snippet, seg_id)`` for every anomaly."""
+        yield from self.db.execute(
+            "SELECT f.locale, f.path, a.line, a.kind, a.message, a.snippet, a.seg_id"
+            " FROM anomalies a JOIN files f ON f.id = a.file_id ORDER BY f.path, a.line")
+
+
+def codes_from_json(data: str) -> tuple[Code, ...]:
+    """Inverse of the ``*_codes`` columns."""
+    return tuple(Code(kind, type_, raw, pair) for kind, type_, raw, pair in json.loads(data))
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {name for (name,) in db.execute("SELECT name FROM schema_migrations")}
+    for name, script in MIGRATIONS:
+        if name in done:
+            continue
+        db.executescript(f"BEGIN; {script}; INSERT INTO schema_migrations VALUES ('{name}', "
+                         f"strftime('%Y-%m-%dT%H:%M:%SZ', 'now')); COMMIT;")
+
+
+def open_store(path: Path | str, *, readonly: bool = False) -> Store:
+    """Open (creating and migrating if needed) the TM at ``path``."""
+    path = Path(path)
+    try:
+        if readonly:
+            if not path.is_file():
+                raise OutputError(f"{path}: no such translation memory")
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, isolation_level="DEFERRED")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            _migrate(db)
+        db.execute("PRAGMA foreign_keys = ON")
+        return Store(db, path)
+    except sqlite3.Error as exc:
+        raise OutputError(f"{path}: cannot open translation memory: {exc}") from exc
