@@ -28,7 +28,7 @@ from .extract import extract_bytes
 from .model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta
 from .store import Store, open_store
 
-__all__ = ["BuildOptions", "RunStats", "build", "extract_corpus", "sources", "DEFAULT_FORMATS"]
+__all__ = ["BuildOptions", "RunStats", "build", "extract_corpus", "extract_source", "sources", "DEFAULT_FORMATS"]
 
 #: Formats ``tmpipe build`` writes unless told otherwise (the ones registered).
 DEFAULT_FORMATS = ("csv", "parquet")
@@ -73,9 +73,13 @@ def sources(corpora: Sequence[Path]) -> Iterator[Source]:
         yield from walk(Path(root), prefix)
 
 
-def _extract(task: tuple[Source, str | None, str]) -> Document | str:
-    """Worker: the Document for a source, or its relative path when unchanged."""
-    source, known_sha, source_locale = task
+def extract_source(source: Source, known_sha: str | None = None,
+                   source_locale: str = SOURCE_LOCALE) -> Document | str:
+    """The Document for a source, or its relative path when its hash equals ``known_sha``.
+
+    Never raises for a bad file: unreadable or skipped files become a Document
+    holding one anomaly, so they are reported like any other problem.
+    """
     if source.skip:
         return Document(DocumentMeta(source.rel, "und", source_locale=source_locale), "", 0, 0,
                         anomalies=(Anomaly("skipped", 0, source.skip),))
@@ -87,6 +91,11 @@ def _extract(task: tuple[Source, str | None, str]) -> Document | str:
     if known_sha is not None and hashlib.sha256(data).hexdigest() == known_sha:
         return source.rel
     return extract_bytes(data, source.rel, source_locale=source_locale)
+
+
+def _extract(task: tuple[Source, str | None, str]) -> Document | str:
+    """Pool worker: ``extract_source`` over one task tuple."""
+    return extract_source(*task)
 
 
 def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1,

@@ -16,10 +16,9 @@ from typing import Any
 import click
 
 from . import __version__
-from .build import DEFAULT_FORMATS, BuildOptions, TM_NAME, build, sources
+from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, extract_source, sources
 from .errors import TmpipeError
-from .export import EXPORTERS, ExportOptions
-from .extract import extract_file
+from .export import EXPORTERS, ExportOptions, get_exporter
 from .store import open_store
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -42,7 +41,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def corpus_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("corpus", nargs=-1, required=True,
-                          type=click.Path(exists=True, file_okay=True, path_type=Path))(func)
+                          type=click.Path(path_type=Path))(func)
 
 
 @click.group(context_settings=CONTEXT)
@@ -77,12 +76,15 @@ def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, formats: tuple[str
     """
     options = BuildOptions(jobs=jobs, formats=formats or DEFAULT_FORMATS, source_locale=source_locale,
                            export=ExportOptions(split_mt=split_mt, multilingual=multilingual))
-    if quiet:
+    for name in options.formats:
+        get_exporter(name)  # an unknown name fails before any work
+    if quiet or not sys.stderr.isatty():
         manifest = build(list(corpus), out, options)
     else:
         total = sum(1 for _ in sources(list(corpus)))
         with click.progressbar(length=total, label="extracting", file=sys.stderr) as bar:
             manifest = build(list(corpus), out, options, progress=bar.update)
+    if not quiet:
         _print_summary(manifest)
 
 
@@ -116,8 +118,8 @@ def extract(corpus: tuple[Path, ...], as_json: bool) -> None:
       tmpipe extract corpus --json | jq -c 'select(.kind)'
     """
     for source in sources(list(corpus)):
-        root = source.path.parent if source.path.is_file() and len(corpus) == 1 and corpus[0].is_file() else None
-        doc = extract_file(source.path, root or source.path.parent)
+        doc = extract_source(source)
+        assert not isinstance(doc, str)
         path = source.rel
         for pair in doc.pairs:
             if as_json:

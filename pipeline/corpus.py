@@ -37,7 +37,7 @@ def walk(root: Path, prefix: str = "") -> Iterator[Source]:
         raise InputError(f"{root}: corpus path does not exist")
     real_root = root.resolve()
     if root.is_file():
-        yield _source(root, prefix + root.name, real_root.parent)
+        yield _source(root, prefix + root.as_posix().lstrip("/"), real_root.parent)
         return
     unreadable: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=unreadable.append):

@@ -35,7 +35,7 @@ _TTU = re.compile(r"data-ttu-id=")
 _STU = re.compile(r"data-stu-id=")
 _OPEN = re.compile(r'<span data-ttu-id="([^"<>\s]+)">')
 _TWIN = re.compile(r'</span><span class="sxs-lookup"><span data-stu-id="([^"<>\s]+)">')
-_SOURCE_END = re.compile(r"</span></span>")
+_SOURCE_END = re.compile(r"(?=</span></span>)")  # overlapping: every candidate
 _SPAN_OPEN = re.compile(r"<span[\s>]")
 _SPAN_CLOSE = re.compile(r"</span>")
 _SNIPPET = 160

@@ -1,0 +1,5 @@
+"""``python -m pipeline`` is ``tmpipe``."""
+
+from .cli import main
+
+main()
