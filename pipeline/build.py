@@ -10,8 +10,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -22,6 +20,7 @@ from typing import Any
 from . import __version__
 from .atomic import atomic_open
 from .corpus import Source, walk
+from .engine import open_engine
 from .errors import OutputError
 from .export import ExportContext, ExportOptions, Output, get_exporter
 from .extract import extract_bytes
@@ -44,6 +43,10 @@ class BuildOptions:
 
     jobs: int = 1
     """Worker processes for extraction (1 = in process)."""
+    engine: str = "local"
+    """Where extraction runs: ``local`` or ``dask`` (see :mod:`pipeline.engine`)."""
+    scheduler: str | None = None
+    """Address of a dask.distributed scheduler; None starts a LocalCluster."""
     formats: tuple[str, ...] = DEFAULT_FORMATS
     """Export formats to write."""
     source_locale: str = SOURCE_LOCALE
@@ -98,14 +101,15 @@ def _extract(task: tuple[Source, str | None, str]) -> Document | str:
     return extract_source(*task)
 
 
-def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1,
-                   source_locale: str = SOURCE_LOCALE, progress: Progress | None = None) -> RunStats:
+def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1, engine: str = "local",
+                   scheduler: str | None = None, source_locale: str = SOURCE_LOCALE,
+                   progress: Progress | None = None) -> RunStats:
     """Bring the store up to date with the corpus: only new or changed articles are extracted."""
     known = store.known_hashes()
     stats = RunStats()
     seen: set[str] = set()
     tasks = ((s, known.get(s.rel), source_locale) for s in sources(corpora))
-    with _pool(jobs) as imap:
+    with open_engine(engine, jobs, scheduler) as imap:
         for result in imap(_extract, tasks):
             stats.seen += 1
             if isinstance(result, str):
@@ -120,16 +124,6 @@ def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1,
     stats.removed = store.remove(path for path in known if path not in seen)
     store.prune_units()
     return stats
-
-
-@contextmanager
-def _pool(jobs: int) -> Iterator[Callable[..., Iterator[Any]]]:
-    if jobs <= 1:
-        yield map
-        return
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(jobs) as pool:
-        yield lambda func, items: pool.imap(func, items, chunksize=4)
 
 
 @contextmanager
@@ -163,8 +157,9 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
     with _locked(out):
         store = open_store(out / TM_NAME)
         try:
-            stats = extract_corpus(corpora, store, jobs=options.jobs,
-                                   source_locale=options.source_locale, progress=progress)
+            stats = extract_corpus(corpora, store, jobs=options.jobs, engine=options.engine,
+                                   scheduler=options.scheduler, source_locale=options.source_locale,
+                                   progress=progress)
             store.commit()
             summary = store.summary()
             signature = {

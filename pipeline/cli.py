@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, extract_source, sources
+from .engine import ENGINES
 from .errors import TmpipeError
 from .export import EXPORTERS, ExportOptions, get_exporter
 from .store import open_store
@@ -56,6 +57,10 @@ def main() -> None:
               show_default=True, help="Output directory (tm.sqlite, manifest.json, exports).")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Worker processes for extraction.")
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+              help="Run extraction in local processes or as dask.distributed tasks.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="dask scheduler address (tcp://host:8786); without it --engine dask starts a LocalCluster.")
 @click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
               help=f"Export format (repeatable). Default: {', '.join(DEFAULT_FORMATS)}.")
 @click.option("--source-locale", default="en-US", show_default=True, help="Language of the English twins.")
@@ -63,7 +68,8 @@ def main() -> None:
 @click.option("--multilingual", is_flag=True, help="Also write one TMX across all target locales.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @handle_errors
-def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, formats: tuple[str, ...],
+def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, engine: str, scheduler: str | None,
+              formats: tuple[str, ...],
               source_locale: str, split_mt: bool, multilingual: bool, quiet: bool) -> None:
     """Extract every segment pair of CORPUS into OUT/tm.sqlite and write the exports.
 
@@ -73,8 +79,10 @@ def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, formats: tuple[str
     Example:
       tmpipe build corpus -o exports
       tmpipe build fr-FR/ ja-JP/ -o out --jobs 2 -f tmx -f po
+      tmpipe build corpus -o out --engine dask --scheduler tcp://scheduler:8786
     """
-    options = BuildOptions(jobs=jobs, formats=formats or DEFAULT_FORMATS, source_locale=source_locale,
+    options = BuildOptions(jobs=jobs, engine=engine, scheduler=scheduler,
+                           formats=formats or DEFAULT_FORMATS, source_locale=source_locale,
                            export=ExportOptions(split_mt=split_mt, multilingual=multilingual))
     for name in options.formats:
         get_exporter(name)  # an unknown name fails before any work
