@@ -59,7 +59,7 @@ def extract_bytes(data: bytes, path: str, *, locale: str | None = None,
     front = read_front_matter(text)
     anomalies += front.anomalies
     found = front.fields.get("ms.contentlocale") or locale or locale_from_path(PurePosixPath(path).parts)
-    if not found:
+    if not found and occurrences:
         anomalies.append(Anomaly("locale", 0, "no ms.contentlocale and no locale folder or suffix in the path"))
     meta = DocumentMeta(
         path=path,

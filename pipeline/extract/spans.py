@@ -35,6 +35,7 @@ _TTU = re.compile(r"data-ttu-id=")
 _STU = re.compile(r"data-stu-id=")
 _OPEN = re.compile(r'<span data-ttu-id="([^"<>\s]+)">')
 _TWIN = re.compile(r'</span><span class="sxs-lookup"><span data-stu-id="([^"<>\s]+)">')
+_BROKEN_STU = re.compile(r'data-stu-id="[^"<>]*&quot;')
 _SOURCE_END = re.compile(r"(?=</span></span>)")  # overlapping: every candidate
 _SPAN_OPEN = re.compile(r"<span[\s>]")
 _SPAN_CLOSE = re.compile(r"</span>")
@@ -91,7 +92,9 @@ def _source_end(text: str, start: int, limit: int, target_excess: int) -> int | 
 def _classify(text: str, pos: int, limit: int) -> tuple[str, str, str | None]:
     """Why the occurrence at ``pos`` is not a well-formed pair: (kind, message, id)."""
     if text.startswith("data-ttu-id=&quot;", pos):
-        return "swallowed", "pair written with &quot; quoting, swallowed by an earlier broken attribute", None
+        quoted = re.match(r"data-ttu-id=&quot;([^&\s<>\"]+)&quot;", text[pos:limit])
+        return ("swallowed", "pair written with &quot; quoting, swallowed by an earlier broken attribute",
+                quoted.group(1) if quoted else None)
     value = re.match(r'data-ttu-id="([^"<>]*)', text[pos:limit])
     if value and "&quot;" in value.group(1):
         seg_id = value.group(1).split("&quot;")[0]
@@ -107,59 +110,53 @@ def scan_pairs(text: str, lines: LineIndex | None = None) -> Iterator[Union[Pair
     """Yield every pair and anomaly in ``text``, in document order."""
     lines = lines or LineIndex(text)
     starts = [m.start() for m in _TTU.finditer(text)]
-    covered: list[tuple[int, int]] = []
+    claimed: set[int] = set()  # data-stu-id offsets that belong to a pair or an anomaly
     for n, pos in enumerate(starts):
         limit = starts[n + 1] if n + 1 < len(starts) else len(text)
-        item = _read_pair(text, pos, limit, lines)
-        if isinstance(item, Anomaly):
-            covered.append((pos, limit))
-        else:
-            covered.append((pos, pos))  # the pair's stu is consumed below
+        item, twin_at = _read_pair(text, pos, limit, lines)
+        if twin_at is not None:
+            claimed.add(twin_at)
+        elif isinstance(item, Anomaly) and item.kind in ("broken-quote", "swallowed"):
+            # the twins of quote-broken markup: written with &quot; too, or carrying the same id
+            claimed.update(m.start() for m in _STU.finditer(text, pos, limit)
+                           if text.startswith("&quot;", m.end()) or _BROKEN_STU.match(text, m.start())
+                           or (item.id and text.startswith(f'"{item.id}"', m.end())))
         yield item
-    yield from _orphan_sources(text, starts, covered, lines)
+    yield from _orphan_sources(text, claimed, lines)
 
 
-def _read_pair(text: str, pos: int, limit: int, lines: LineIndex) -> Union[Pair, Anomaly]:
+def _read_pair(text: str, pos: int, limit: int,
+               lines: LineIndex) -> tuple[Union[Pair, Anomaly], int | None]:
+    """The pair (or anomaly) at ``pos``, and the offset of the ``data-stu-id`` it claims."""
     line = lines.line(pos)
     opening = _OPEN.match(text, pos - 6) if pos >= 6 else None
     twin = _TWIN.search(text, opening.end(), limit) if opening else None
     if opening is None or twin is None:
         kind, message, seg_id = _classify(text, pos, limit)
-        return Anomaly(kind, line, message, _snippet(text, pos), seg_id, ttu=1)
+        return Anomaly(kind, line, message, _snippet(text, pos), seg_id, ttu=1), None
+    twin_at = twin.start(1) - len('data-stu-id="')
     seg_id, twin_id = opening.group(1), twin.group(1)
     if twin_id != seg_id:
         return Anomaly("id-mismatch", line, f"target id {seg_id} has source twin {twin_id}",
-                       _snippet(text, pos), seg_id, ttu=1)
+                       _snippet(text, pos), seg_id, ttu=1), twin_at
     target_raw = text[opening.end():twin.start()]
     excess, _ = _balance(target_raw)
     end = _source_end(text, twin.end(), limit, excess)
     if end is None:
         return Anomaly("unterminated", line, "source span is never closed by </span></span>",
-                       _snippet(text, pos), seg_id, ttu=1)
+                       _snippet(text, pos), seg_id, ttu=1), twin_at
     return Pair(
         id=seg_id,
         source=parse_segment(text[twin.end():end]),
         target=parse_segment(target_raw),
         line=line,
         end_line=lines.line(end + len("</span></span>") - 1),
-    )
+    ), twin_at
 
 
-def _orphan_sources(text: str, starts: list[int], covered: list[tuple[int, int]],
-                    lines: LineIndex) -> Iterator[Anomaly]:
+def _orphan_sources(text: str, claimed: set[int], lines: LineIndex) -> Iterator[Anomaly]:
     """Source spans (``data-stu-id``) that belong to no pair or anomaly."""
-    claimed = set()
-    for pos, limit in covered:
-        if pos == limit:  # a pair: its twin is the first stu after pos
-            stu = _STU.search(text, pos)
-            if stu:
-                claimed.add(stu.start())
     for match in _STU.finditer(text):
-        at = match.start()
-        if at in claimed:
-            continue
-        n = bisect_right(starts, at) - 1
-        if n >= 0 and covered[n][0] != covered[n][1] and at < covered[n][1]:
-            continue  # inside an anomaly's reach
-        yield Anomaly("orphan-source", lines.line(at), "source span has no target span",
-                      _snippet(text, at), None, ttu=0)
+        if match.start() not in claimed:
+            yield Anomaly("orphan-source", lines.line(match.start()), "source span has no target span",
+                          _snippet(text, match.start()), None, ttu=0)
