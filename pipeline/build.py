@@ -139,6 +139,8 @@ def _locked(out: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise OutputError(f"{out}: another tmpipe build is writing here; try again when it ends") from None
+        for stale in out.rglob(".*.tmp"):  # left by a build that was killed mid-write
+            stale.unlink(missing_ok=True)
         yield
 
 

@@ -29,9 +29,10 @@ class Source:
 def walk(root: Path, prefix: str = "") -> Iterator[Source]:
     """Yield the articles under ``root`` in sorted order; never follows links out of it.
 
-    Hidden folders (``.git``) are not entered; directory symlinks are not
-    followed (a loop cannot trap the walk); a file symlink that points outside
-    the corpus is yielded with ``skip`` set so it is reported, not read.
+    Hidden folders (``.git``) are not entered.  Directory symlinks are not
+    followed (a loop cannot trap the walk) and a file symlink that points
+    outside the corpus is not read: both are yielded with ``skip`` set, so
+    they are reported rather than silently left out.
     """
     if not root.exists():
         raise InputError(f"{root}: corpus path does not exist")
@@ -42,6 +43,11 @@ def walk(root: Path, prefix: str = "") -> Iterator[Source]:
     unreadable: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=unreadable.append):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in [d for d in dirs if Path(folder, d).is_symlink()]:
+            dirs.remove(name)  # os.walk would not enter it either; say so instead of staying silent
+            path = Path(folder, name)
+            yield Source(path, prefix + path.relative_to(root).as_posix(),
+                         f"directory symlink to {os.path.realpath(path)} not followed")
         for name in sorted(files):
             if not name.lower().endswith(ARTICLE_SUFFIXES) or name.startswith("."):
                 continue

@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["normalize_tag", "locale_from_path", "language_of"]
+__all__ = ["is_tag", "normalize_tag", "locale_from_path", "language_of"]
 
 _LOCALE = re.compile(r"(?i)^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))$")
 _SUFFIX = re.compile(r"(?i)\.([a-z]{2,3}(?:[-_][a-z]{4})?[-_](?:[a-z]{2}|\d{3}))$")
+
+
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+def is_tag(value: str) -> bool:
+    """Whether ``value`` looks like a BCP 47 tag (so it is safe in file names, too)."""
+    return bool(_TAG.match(value.strip()))
 
 
 def normalize_tag(tag: str) -> str:

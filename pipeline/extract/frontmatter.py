@@ -14,8 +14,8 @@ __all__ = ["FrontMatter", "read_front_matter", "UNPAIRED_KEYS"]
 #: Front matter keys whose values are translated but have no English twin.
 UNPAIRED_KEYS = ("title", "description")
 
-_OPEN = re.compile(r"\A---[ \t]*\r?\n")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_OPEN = re.compile(r"\A---[ \t]*(?:\r\n?|\n)")
+_CLOSE = re.compile(r"(?:(?<=\n)|(?<=\r))(?:---|\.\.\.)[ \t]*(?=\r|\n|\Z)")
 
 try:  # libyaml's loader is much faster; BaseLoader keeps every value a string
     _Loader: type = yaml.CBaseLoader  # type: ignore[attr-defined]
@@ -49,7 +49,7 @@ def read_front_matter(text: str) -> FrontMatter:
         data = yaml.load(block, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = 2 + mark.line if mark is not None else 1
+        line = 1 + _line_count(text[:opening.end()]) + mark.line if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         return FrontMatter({}, (), (Anomaly("front-matter", line, f"YAML does not parse: {problem}"),))
     if not isinstance(data, dict):
@@ -62,6 +62,10 @@ def read_front_matter(text: str) -> FrontMatter:
     return FrontMatter(fields, unpaired, ())
 
 
+def _line_count(text: str) -> int:
+    return len(re.findall(r"\r\n?|\n", text))
+
+
 def _key_line(block: str, key: str) -> int:
-    match = re.search(rf"^{re.escape(key)}\s*:", block, re.MULTILINE)
-    return 2 + block.count("\n", 0, match.start()) if match else 1
+    match = re.search(rf"(?:^|(?<=\r)){re.escape(key)}\s*:", block, re.MULTILINE)
+    return 2 + _line_count(block[:match.start()]) if match else 1

@@ -40,6 +40,7 @@ _SOURCE_END = re.compile(r"(?=</span></span>)")  # overlapping: every candidate
 _SPAN_OPEN = re.compile(r"<span[\s>]")
 _SPAN_CLOSE = re.compile(r"</span>")
 _SNIPPET = 160
+_LINE_END = re.compile(r"\r\n?|\n")  # CRLF, lone CR and LF each end a line
 
 
 class LineIndex:
@@ -48,15 +49,15 @@ class LineIndex:
     __slots__ = ("_starts",)
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
 
     def line(self, offset: int) -> int:
         return bisect_right(self._starts, offset)
 
 
 def _snippet(text: str, start: int) -> str:
-    line_end = text.find("\n", start)
-    end = min(start + _SNIPPET, len(text) if line_end < 0 else line_end)
+    line_end = _LINE_END.search(text, start)
+    end = min(start + _SNIPPET, line_end.start() if line_end else len(text))
     return text[max(0, start - 6):end]
 
 
