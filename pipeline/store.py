@@ -314,6 +314,56 @@ class Store:
             "SELECT f.locale, f.path, a.line, a.kind, a.message, a.snippet, a.seg_id"
             " FROM anomalies a JOIN files f ON f.id = a.file_id ORDER BY f.path, a.line")
 
+    # -- QA queries ------------------------------------------------------------
+
+    def qa_files(self) -> Iterator[tuple[str, str, str | None, int]]:
+        """``(path, locale, source_commit, pairs)`` of every article with pairs, by path."""
+        yield from self.db.execute(
+            "SELECT f.path, f.locale, f.source_commit, COUNT(o.id) FROM files f"
+            " JOIN occurrences o ON o.file_id = f.id GROUP BY f.id ORDER BY f.path")
+
+    def qa_segments_by_key(self) -> Iterator[SegmentRow]:
+        """Every occurrence ordered by ``(file, id, seq)``, for merging with another TM."""
+        for row in self.db.execute("SELECT * FROM segments ORDER BY file, id, seq"):
+            yield SegmentRow(*row)
+
+    def qa_variants(self, side: str) -> Iterator[tuple[str, str, str, str, str, int]]:
+        """Texts of one ``side`` (``source`` or ``target``) with several translations in one locale.
+
+        Yields ``(locale, key_text, other_text, source_raw, target_raw, repetitions)`` per
+        variant, ordered by locale, key text and most frequent variant first.
+        """
+        key, other = ("source_text", "target_text") if side == "source" else ("target_text", "source_text")
+        yield from self.db.execute(
+            f"WITH groups AS (SELECT target_locale, {key} AS k FROM units WHERE trim({key}) != ''"
+            f"   GROUP BY target_locale, {key} HAVING COUNT(DISTINCT {other}) > 1)"
+            f" SELECT u.target_locale, u.{key}, u.{other}, MIN(u.source_raw), MIN(u.target_raw),"
+            f"   SUM(u.repetitions) AS n"
+            f" FROM units u JOIN groups g ON g.target_locale = u.target_locale AND g.k = u.{key}"
+            f" WHERE u.repetitions > 0"
+            f" GROUP BY u.target_locale, u.{key}, u.{other} ORDER BY 1, 2, n DESC, 3")
+
+    def qa_locations(self, locale: str, source_text: str, target_text: str,
+                     limit: int = 10) -> list[tuple[str, int, str]]:
+        """``(file, line, id)`` of the first occurrences of one source/target text pair."""
+        return list(self.db.execute(
+            "SELECT f.path, o.line, o.seg_id FROM units u JOIN occurrences o ON o.unit_id = u.id"
+            " JOIN files f ON f.id = o.file_id"
+            " WHERE u.target_locale = ? AND u.source_text = ? AND u.target_text = ?"
+            " ORDER BY f.path, o.seq LIMIT ?", (locale, source_text, target_text, limit)))
+
+    def qa_length_quartiles(self, min_chars: int) -> dict[str, tuple[int, float, float, float]]:
+        """Per locale, ``(n, q1, median, q3)`` of target/source length over sources of ``min_chars``+."""
+        sql = (
+            "WITH r AS (SELECT locale, CAST(length(target_text) AS REAL) / length(source_text) AS ratio"
+            "   FROM segments WHERE length(source_text) >= ? AND length(target_text) > 0),"
+            " ranked AS (SELECT locale, ratio, ROW_NUMBER() OVER (PARTITION BY locale ORDER BY ratio) AS i,"
+            "   COUNT(*) OVER (PARTITION BY locale) AS n FROM r)"
+            " SELECT locale, n, MAX(CASE WHEN i = 1 + (n - 1) / 4 THEN ratio END),"
+            "   MAX(CASE WHEN i = 1 + (n - 1) / 2 THEN ratio END), MAX(CASE WHEN i = 1 + 3 * (n - 1) / 4 THEN ratio END)"
+            " FROM ranked GROUP BY locale ORDER BY locale")
+        return {locale: (n, q1, q2, q3) for locale, n, q1, q2, q3 in self.db.execute(sql, (min_chars,))}
+
 
 def codes_from_json(data: str) -> tuple[Code, ...]:
     """Inverse of the ``*_codes`` columns."""

@@ -1,0 +1,125 @@
+"""Source drift: the English changed after the translation was made.
+
+Given ``--english DIR`` (the current English articles), a segment drifted when
+its source no longer occurs in the matching English article, compared after
+decoding entities and collapsing whitespace (and, failing that, with all
+whitespace removed, so re-wrapped lines and ``_ **x**`` still match).  The
+finding names the closest current English sentence (difflib over words), the
+similarity (0–1) and a word diff.  When ``DIR`` is in a git checkout, the
+article at ``ms.sourcegitcommit`` is compared with ``HEAD`` and a file-level
+finding says that the article changed since translation.  Articles with no
+English match get one ``info`` finding each.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..store import Store
+from .english import EnglishTree, no_space, sentences
+from .findings import Finding
+from .registry import CheckContext, check
+from .text import collapse
+
+__all__ = ["source_drift", "closest", "word_diff"]
+
+_WORDS = re.compile(r"\S+")
+
+
+def word_diff(old: str, new: str) -> list[list[str]]:
+    """``[[op, text], ...]`` with op ``=`` (kept), ``-`` (only in ``old``), ``+`` (only in ``new``)."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    ops: list[list[str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(["=", " ".join(a[i1:i2])])
+            continue
+        if i2 > i1:
+            ops.append(["-", " ".join(a[i1:i2])])
+        if j2 > j1:
+            ops.append(["+", " ".join(b[j1:j2])])
+    return ops
+
+
+def closest(source: str, candidates: list[str]) -> tuple[str | None, float]:
+    """The candidate most similar to ``source`` (word-level difflib ratio) and that ratio."""
+    words = _WORDS.findall(source)
+    best, best_ratio = None, 0.0
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(words)
+    for candidate in candidates:
+        matcher.set_seq1(_WORDS.findall(candidate))
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = candidate, ratio
+    return best, round(best_ratio, 3)
+
+
+def _tree(ctx: CheckContext) -> EnglishTree:
+    if "english-tree" not in ctx.cache:
+        ctx.cache["english-tree"] = EnglishTree(ctx.english)  # type: ignore[arg-type]
+    return ctx.cache["english-tree"]  # type: ignore[no-any-return]
+
+
+def _file_finding(ctx: CheckContext, severity: Any, locale: str, file: str, message: str,
+                  **extra: Any) -> Finding:
+    return Finding(ctx.info.id, severity, locale, file, 0, None, "", "", message, extra, key=extra["reason"])
+
+
+@check("source-drift", severity="warning", scope="corpus", needs="english", min_similarity=0.0)
+def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
+    """Source no longer occurs in the current English article (the English changed after translation)."""
+    tree = _tree(ctx)
+    commits = {path: commit for path, _, commit, _ in store.qa_files()}
+    per_file: dict[str, dict[str, Any]] = ctx.cache.setdefault("report:source-drift", {})
+    for file, rows in itertools.groupby(store.segments(), key=lambda r: (r.locale, r.file)):
+        locale, path = file
+        english = tree.match(path)
+        stats: dict[str, Any] = {"locale": locale, "english": english, "segments": 0, "drifted": 0,
+                                 "changed_since_translation": None}
+        per_file[path] = stats
+        if english is None:
+            stats["segments"] = sum(1 for _ in rows)
+            yield _file_finding(ctx, "info", locale, path, "no English article matches this file in "
+                                f"{ctx.english}; drift not checked", reason="no-english")
+            continue
+        article = tree.article(english)
+        for row in rows:
+            stats["segments"] += 1
+            flat = collapse(row.source_raw)
+            if not flat or flat in article["flat"] or no_space(row.source_raw) in article["bare"]:
+                continue
+            stats["drifted"] += 1
+            if flat not in article["closest"]:
+                if article["sentences"] is None:
+                    article["sentences"] = sentences(article["text"])
+                article["closest"][flat] = closest(flat, article["sentences"])
+            best, similarity = article["closest"][flat]
+            if best is None or similarity < ctx.options["min_similarity"]:
+                message, diff = "source no longer in the English article (nothing similar left)", []
+            else:
+                message = (f"source changed in the English article (similarity {similarity:.2f}); "
+                           f"now: {best[:120]}")
+                diff = word_diff(flat, best)
+            yield Finding(ctx.info.id, ctx.severity, row.locale, row.file, row.line, row.id, row.source_raw,
+                          row.target_raw, message, {"english": best, "similarity": similarity, "diff": diff,
+                                                    "english_file": english})
+        commit = commits.get(path)
+        if commit and tree.git_top() is not None:
+            old, head = tree.git_blobs(english, commit)
+            stats["changed_since_translation"] = None if old is None else old != head
+            if old is None:
+                yield _file_finding(ctx, "info", locale, path, f"ms.sourcegitcommit {commit[:12]} is not in the "
+                                    f"English repository (or the article was not there)", reason="commit-unknown",
+                                    commit=commit)
+            elif old != head:
+                yield _file_finding(ctx, ctx.severity, locale, path, f"the English article changed since "
+                                    f"translation ({commit[:12]} → HEAD); {stats['drifted']} of "
+                                    f"{stats['segments']} segments drifted", reason="article-changed",
+                                    commit=commit, english_file=english, drifted=stats["drifted"])

@@ -1,0 +1,46 @@
+"""Length-ratio outliers: targets far longer or shorter than their locale's usual ratio.
+
+The usual ratio is learnt per locale from the TM itself (quartiles of
+``len(target) / len(source)`` computed in SQL), so Japanese being shorter than
+English or French longer is no finding; a target outside Tukey's far-out fences
+on the log ratio (``fence`` × the inter-quartile range) is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from ..store import Store
+from .findings import Finding
+from .registry import CheckContext, check
+
+__all__ = ["length_ratio"]
+
+
+@check("length-ratio", severity="info", scope="corpus", fence=3.0, min_chars=20, min_segments=50)
+def length_ratio(store: Store, ctx: CheckContext) -> Iterator[Finding]:
+    """Target length is an outlier for its locale (far from the usual target/source ratio)."""
+    min_chars = ctx.options["min_chars"]
+    bounds = {}
+    for locale, (n, q1, median, q3) in store.qa_length_quartiles(min_chars).items():
+        if n < ctx.options["min_segments"] or not q1 or not q3:
+            continue
+        lq1, lq3 = math.log(q1), math.log(q3)
+        spread = ctx.options["fence"] * max(lq3 - lq1, 0.05)
+        bounds[locale] = (math.exp(lq1 - spread), math.exp(lq3 + spread), median)
+    if not bounds:
+        return
+    for row in store.segments():
+        limits = bounds.get(row.locale)
+        if limits is None or len(row.source_text) < min_chars or not row.target_text:
+            continue
+        ratio = len(row.target_text) / len(row.source_text)
+        low, high, median = limits
+        if ratio < low or ratio > high:
+            side = "short" if ratio < low else "long"
+            yield Finding(ctx.info.id, ctx.severity, row.locale, row.file, row.line, row.id, row.source_raw,
+                          row.target_raw, f"target is unusually {side}: length ratio {ratio:.2f}, usual for "
+                          f"{row.locale} {median:.2f} (expected {low:.2f}–{high:.2f})",
+                          {"ratio": round(ratio, 3), "median": round(median, 3), "low": round(low, 3),
+                           "high": round(high, 3)})

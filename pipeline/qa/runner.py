@@ -1,0 +1,170 @@
+"""Running the checks over a TM: one streamed pass for segment checks, then the corpus checks.
+
+Findings are counted as they come; suppressed ones (in the baseline file) are
+counted apart and not kept; at most ``max_findings`` per check are kept for the
+reports.  :class:`QaResult` carries the summary, the kept findings, the gate and
+the report outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..store import Store
+from .config import QaConfig
+from .findings import SEVERITIES, Finding, Severity, severity_rank
+from .registry import CHECKS, CheckContext, CheckInfo, QaSegment
+
+__all__ = ["QaResult", "run_checks", "gate"]
+
+
+@dataclass(slots=True)
+class QaResult:
+    """What one QA run found and wrote."""
+
+    summary: dict[str, Any]
+    """Counts: ``findings`` (new), ``suppressed``, ``by_severity``, ``by_check``, ``by_locale``..."""
+    findings: list[Finding]
+    """The new (not suppressed) findings kept for the reports, in check order."""
+    outputs: list[Any] = field(default_factory=list)
+    """The report files written (:class:`~pipeline.export.registry.Output`)."""
+    signature: dict[str, Any] = field(default_factory=dict)
+    """Tool, version, options and input fingerprint."""
+    fingerprints: dict[str, Finding] | None = None
+    """Every finding by fingerprint, suppressed ones too (only when a baseline is to be written)."""
+
+    def gate(self, fail_on: Severity | None = None, max: dict[str, int] | None = None) -> list[str]:
+        """Why the gate is reached: ``[]`` when it is not (only new findings count)."""
+        return gate(self.summary, fail_on, max or {})
+
+
+def gate(summary: dict[str, Any], fail_on: Severity | None, max: dict[str, int]) -> list[str]:
+    """Reasons a QA gate is reached, for ``--fail-on`` and ``--max CHECK=N``."""
+    reasons = []
+    if fail_on is not None:
+        worst = [s for s in SEVERITIES if severity_rank(s) >= severity_rank(fail_on)
+                 and summary["by_severity"].get(s, 0)]
+        if worst:
+            counts = ", ".join(f"{summary['by_severity'][s]} {s}" for s in worst)
+            reasons.append(f"--fail-on {fail_on}: {counts} finding(s)")
+    for check_id, limit in sorted(max.items()):
+        count = summary["by_check"].get(check_id, {}).get("count", 0)
+        if count > limit:
+            reasons.append(f"--max {check_id}={limit}: {count} finding(s)")
+    return reasons
+
+
+def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
+              skipped: dict[str, str]) -> list[CheckContext]:
+    contexts = []
+    cache: dict[str, Any] = {}
+    for info in CHECKS.values():
+        settings = config.settings(info.id)
+        if not settings.enabled:
+            skipped[info.id] = "disabled in configuration"
+            continue
+        if info.needs == "english" and english is None:
+            skipped[info.id] = "needs --english DIR"
+            continue
+        if info.needs == "baseline" and baseline is None:
+            skipped[info.id] = "needs --baseline TM"
+            continue
+        contexts.append(CheckContext(info, settings.severity or info.severity, {**info.options, **settings.options},
+                                     config.do_not_translate, english, baseline, cache))
+    return contexts
+
+
+def _findings(store: Store, contexts: list[CheckContext]) -> Iterable[Finding]:
+    segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
+    if segmentwise:
+        for row in store.segments():
+            seg = QaSegment(row)
+            for ctx in segmentwise:
+                yield from ctx.info.func(seg, ctx)
+    for ctx in contexts:
+        if ctx.info.scope == "corpus":
+            yield from ctx.info.func(store, ctx)
+
+
+def input_fingerprint(store: Store) -> str:
+    """A digest of every article's path and content hash (the build's input fingerprint)."""
+    digest = hashlib.sha256()
+    for path, sha in sorted(store.known_hashes().items()):
+        digest.update(f"{path}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, baseline: Store | None = None,
+               suppressed: set[str] | frozenset[str] = frozenset(), keep_all: bool = False) -> QaResult:
+    """Run every enabled check; count, suppress and keep findings; no report is written."""
+    skipped: dict[str, str] = {}
+    contexts = _contexts(config, english, baseline, skipped)
+    by_check: dict[str, dict[str, Any]] = {
+        info.id: {"title": info.title, "severity": (config.settings(info.id).severity or info.severity),
+                  "count": 0, "suppressed": 0, "by_severity": Counter()} for info in CHECKS.values()}
+    by_severity: Counter[str] = Counter()
+    by_locale: dict[str, Counter[str]] = {}
+    locale_severity: dict[str, Counter[str]] = {}
+    kept: list[Finding] = []
+    kept_per_check: Counter[str] = Counter()
+    truncated: Counter[str] = Counter()
+    everything: dict[str, Finding] | None = {} if keep_all else None
+    similarity: list[int] = [0] * 10
+    n_suppressed = 0
+    for finding in _findings(store, contexts):
+        fp = finding.fingerprint
+        if everything is not None:
+            everything.setdefault(fp, finding)
+        entry = by_check[finding.check]
+        if fp in suppressed:
+            entry["suppressed"] += 1
+            n_suppressed += 1
+            continue
+        entry["count"] += 1
+        entry["by_severity"][finding.severity] += 1
+        by_severity[finding.severity] += 1
+        by_locale.setdefault(finding.locale, Counter())[finding.check] += 1
+        locale_severity.setdefault(finding.locale, Counter())[finding.severity] += 1
+        if isinstance(finding.extra.get("similarity"), float | int) and finding.line:
+            similarity[min(int(finding.extra["similarity"] * 10), 9)] += 1
+        if kept_per_check[finding.check] < config.max_findings:
+            kept_per_check[finding.check] += 1
+            kept.append(finding)
+        else:
+            truncated[finding.check] += 1
+    cache = contexts[0].cache if contexts else {}
+    summary = {
+        "findings": sum(by_severity.values()),
+        "suppressed": n_suppressed,
+        "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+        "by_check": {k: {**v, "by_severity": {s: v["by_severity"].get(s, 0) for s in SEVERITIES}}
+                     for k, v in by_check.items()},
+        "by_locale": {loc: dict(sorted(c.items())) for loc, c in sorted(by_locale.items())},
+        "by_locale_severity": {loc: {s: c.get(s, 0) for s in SEVERITIES} for loc, c in sorted(locale_severity.items())},
+        "checks_run": [ctx.info.id for ctx in contexts],
+        "checks_skipped": skipped,
+        "truncated": dict(truncated),
+    }
+    if "report:source-drift" in cache:
+        files = cache["report:source-drift"]
+        summary["source_drift"] = {
+            "english": str(english), "files": files,
+            "files_with_drift": sum(1 for f in files.values() if f["drifted"]),
+            "segments": sum(f["segments"] for f in files.values()),
+            "drifted": sum(f["drifted"] for f in files.values()),
+            "similarity_histogram": similarity,
+        }
+    signature = {"tool": "tmpipe", "version": __version__, "input": input_fingerprint(store),
+                 "options": {"config": str(config.path) if config.path else None,
+                             "english": str(english) if english else None,
+                             "baseline": str(baseline.path) if baseline is not None and baseline.path else None,
+                             "checks": summary["checks_run"],
+                             "severity": {k: v["severity"] for k, v in by_check.items()},
+                             "do_not_translate": list(config.do_not_translate)}}
+    return QaResult(summary, kept, [], signature, everything)

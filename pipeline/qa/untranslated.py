@@ -1,0 +1,33 @@
+"""Untranslated segments: an empty target, or a target identical to its source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .findings import Finding
+from .registry import CheckContext, QaSegment, check
+from .text import collapse, needs_no_translation
+
+__all__ = ["untranslated"]
+
+
+@check("untranslated", severity="error")
+def untranslated(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
+    """Target is empty or identical to the source.
+
+    Identity is judged after decoding entities and collapsing whitespace.  A
+    segment that needs no translation (only code, URLs, numbers, punctuation and
+    ``do_not_translate`` names) is reported as ``info``.
+    """
+    source, target = collapse(seg.row.source_raw), collapse(seg.row.target_raw)
+    if not target:
+        if source:
+            yield seg.finding(ctx, "target is empty", reason="empty")
+        return
+    if source != target:
+        return
+    if needs_no_translation(seg.source, ctx.do_not_translate):
+        yield seg.finding(ctx, "target identical to source; it holds nothing to translate (code, URLs, "
+                          "numbers or do-not-translate names)", severity="info", reason="no-translation-needed")
+    else:
+        yield seg.finding(ctx, "target identical to source", reason="identical")

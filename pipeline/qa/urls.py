@@ -1,0 +1,44 @@
+"""URL mismatch: link and image targets differ between source and target.
+
+The locale part of docs URLs (``/en-us/`` → ``/fr-fr/``), the host's case and a
+trailing slash are ignored; the order of links is not compared (word order
+changes in translation).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from .findings import Finding
+from .registry import CheckContext, QaSegment, check
+from .text import LOCALE_IN_URL, urls_of
+
+__all__ = ["url_mismatch", "normalize_url"]
+
+_HOST = re.compile(r"(?i)^([a-z][a-z0-9+.-]*://)([^/?#]*)")
+
+
+def normalize_url(url: str) -> str:
+    """The URL with its locale part as ``/{locale}/``, the scheme and host in lower case."""
+    url = url.strip()
+    url = _HOST.sub(lambda m: m.group(1).lower() + m.group(2).lower(), url)
+    url = LOCALE_IN_URL.sub("{locale}", url)
+    return url[:-1] if url.endswith("/") and url.count("/") > 3 else url
+
+
+@check("url-mismatch", severity="error")
+def url_mismatch(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
+    """Link or image URLs differ between source and target (the locale part aside)."""
+    raw_s, raw_t = seg.row.source_raw, seg.row.target_raw
+    if "](" not in raw_s + raw_t and "://" not in raw_s + raw_t and "href" not in raw_s + raw_t \
+            and "src" not in raw_s + raw_t and "<" not in raw_s + raw_t:
+        return
+    source = Counter(normalize_url(u) for u in urls_of(seg.source))
+    target = Counter(normalize_url(u) for u in urls_of(seg.target))
+    if source == target:
+        return
+    missing, extra = sorted((source - target).elements()), sorted((target - source).elements())
+    parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"extra {', '.join(extra)}"] if extra else [])
+    yield seg.finding(ctx, "URLs differ: " + "; ".join(parts), missing=missing, extra=extra)

@@ -1,0 +1,73 @@
+"""``qa-markdown``: a short Markdown summary for a CI job summary (``$GITHUB_STEP_SUMMARY``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..atomic import atomic_open
+from ..export.registry import Output
+from .registry import ReportContext, report
+
+__all__ = ["write_qa_markdown", "render_markdown"]
+
+_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
+
+
+def _cell(text: str, limit: int = 90) -> str:
+    text = " ".join(str(text).split())
+    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    return text.replace("|", "\\|").replace("<", "&lt;")
+
+
+def render_markdown(ctx: ReportContext, top: int = 15) -> str:
+    """The summary as Markdown text."""
+    s = ctx.summary
+    sev = s["by_severity"]
+    lines = ["## tmpipe QA", "",
+             f"**{s['findings']}** new finding(s): {_ICON['error']} {sev['error']} error, "
+             f"{_ICON['warning']} {sev['warning']} warning, {_ICON['info']} {sev['info']} info"
+             + (f"; {s['suppressed']} suppressed by the baseline" if s["suppressed"] else "") + ".", "",
+             "| check | severity | new | suppressed | what it finds |", "|---|---|---:|---:|---|"]
+    for check_id, meta in s["by_check"].items():
+        if check_id in s["checks_run"]:
+            lines.append(f"| `{check_id}` | {meta['severity']} | {meta['count']} | {meta['suppressed']} |"
+                         f" {_cell(meta['title'])} |")
+    if s["checks_skipped"]:
+        lines += ["", "Not run: " + ", ".join(f"`{k}` ({v})" for k, v in s["checks_skipped"].items()) + "."]
+    run = [c for c in s["checks_run"] if any(s["by_locale"].get(loc, {}).get(c) for loc in s["by_locale"])]
+    if s["by_locale"] and run:
+        lines += ["", "### Per locale", "", "| locale | " + " | ".join(f"`{c}`" for c in run) + " |",
+                  "|---|" + "---:|" * len(run)]
+        for locale, counts in s["by_locale"].items():
+            lines.append(f"| {locale} | " + " | ".join(str(counts.get(c, 0)) for c in run) + " |")
+    drift = s.get("source_drift")
+    if drift:
+        lines += ["", f"### Source drift against `{drift['english']}`", "",
+                  f"{drift['drifted']} of {drift['segments']} segments drifted in "
+                  f"{drift['files_with_drift']} of {len(drift['files'])} files.", ""]
+        drifted = [(p, f) for p, f in drift["files"].items() if f["drifted"] or f["english"] is None]
+        if drifted:
+            lines += ["| file | drifted | segments | English |", "|---|---:|---:|---|"]
+            for path, f in drifted[:50]:
+                lines.append(f"| `{_cell(path, 120)}` | {f['drifted']} | {f['segments']} |"
+                             f" {_cell(f['english'] or '(no match)', 80)} |")
+            if len(drifted) > 50:
+                lines.append(f"| … {len(drifted) - 50} more | | | |")
+    worst = [f for f in ctx.findings if f.severity == "error"][:top] or list(ctx.findings[:top])
+    if worst:
+        lines += ["", f"### First {len(worst)} finding(s)", "", "| where | check | message |", "|---|---|---|"]
+        for f in worst:
+            where = f"{f.file}:{f.line}" if f.line else f.file
+            lines.append(f"| `{_cell(where, 100)}` | {f.check} | {_cell(f.message)} |")
+    lines += ["", f"<sub>tmpipe {ctx.signature.get('version', '')} · input "
+              f"{ctx.signature.get('input', '')[:12]} · full details in qa.html / qa.json</sub>", ""]
+    return "\n".join(lines)
+
+
+@report("qa-markdown")
+def write_qa_markdown(ctx: ReportContext) -> Iterator[Output]:
+    """Write ``qa/qa.md``."""
+    name = "qa.md"
+    with atomic_open(ctx.path(name)) as handle:
+        handle.write(render_markdown(ctx))
+    yield ctx.output(name, "qa-markdown")

@@ -1,0 +1,65 @@
+"""The report registry: format name → writer, and what a report writer is given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..export.registry import Output
+from ..qa.findings import Finding
+
+__all__ = ["REPORTS", "ReportContext", "Reporter", "get_report", "report"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """What every report writer gets."""
+
+    out: Path
+    """The output directory of the build; reports go below ``out / folder``."""
+    folder: str
+    """Sub-folder for the reports, relative to ``out`` (``qa``)."""
+    summary: dict[str, Any]
+    """The run's counts (see ``docs/qa-json.md``)."""
+    findings: Sequence[Finding]
+    """The new findings, in check order."""
+    checks: dict[str, dict[str, Any]]
+    """Check id → ``{"title", "severity"}`` for every registered check, in report order."""
+    signature: dict[str, Any]
+    """Tool, version, options and input fingerprint to embed."""
+    corpus_root: str | None = None
+    """Where the article paths are relative to, when known (for SARIF ``originalUriBaseIds``)."""
+
+    def path(self, name: str) -> Path:
+        """Where to write the report file ``name``."""
+        return self.out / self.folder / name
+
+    def output(self, name: str, format: str, **extra: Any) -> Output:
+        """The manifest entry of a report file written to ``path(name)``."""
+        return Output(f"{self.folder}/{name}", format, len(self.findings), extra={
+            "findings": self.summary["findings"], "suppressed": self.summary["suppressed"], **extra})
+
+
+Reporter = Callable[[ReportContext], Iterator[Output]]
+
+#: Report format name → writer, filled by the format modules' ``@report`` decorators.
+REPORTS: dict[str, Reporter] = {}
+
+
+def report(name: str) -> Callable[[Reporter], Reporter]:
+    """Register a report writer under a format name."""
+    def register(func: Reporter) -> Reporter:
+        REPORTS[name] = func
+        return func
+    return register
+
+
+def get_report(name: str) -> Reporter:
+    """The writer for ``name``; an unknown name is an error listing the valid ones."""
+    try:
+        return REPORTS[name]
+    except KeyError:
+        raise ConfigError(f"unknown report format {name!r}; choose from: {', '.join(sorted(REPORTS))}") from None

@@ -1,0 +1,72 @@
+"""``sarif``: SARIF 2.1.0, so code-review tools annotate the article lines.
+
+One run, one rule per check (its title, default level), one result per finding
+located at ``file:line`` relative to the corpus root (``uriBaseId`` ``CORPUS``),
+with the finding's fingerprint as ``partialFingerprints``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..atomic import atomic_open
+from ..export.registry import Output
+from ..qa.findings import Finding
+from .registry import ReportContext, report
+
+__all__ = ["write_sarif", "LEVELS"]
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+#: tmpipe severity → SARIF result level.
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _result(finding: Finding, index: int) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": quote(finding.file, safe="/"), "uriBaseId": "CORPUS"}}
+    if finding.line > 0:
+        location["region"] = {"startLine": finding.line}
+    properties = {"locale": finding.locale, "severity": finding.severity}
+    if finding.id:
+        properties["segmentId"] = finding.id
+    if finding.source:
+        properties["source"] = finding.source
+    if finding.target:
+        properties["target"] = finding.target
+    properties.update({k: v for k, v in finding.extra.items() if k not in properties})
+    return {"ruleId": finding.check, "ruleIndex": index, "level": LEVELS[finding.severity],
+            "message": {"text": finding.message}, "locations": [{"physicalLocation": location}],
+            "partialFingerprints": {"tmpipeFinding/v1": finding.fingerprint}, "properties": properties}
+
+
+@report("sarif")
+def write_sarif(ctx: ReportContext) -> Iterator[Output]:
+    """Write ``qa/qa.sarif``."""
+    name = "qa.sarif"
+    rules = [{"id": check_id, "name": "".join(w.title() for w in check_id.split("-")),
+              "shortDescription": {"text": meta["title"]},
+              "defaultConfiguration": {"level": LEVELS[meta["severity"]]}}
+             for check_id, meta in ctx.checks.items()]
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "tmpipe", "version": ctx.signature.get("version", ""),
+                            "rules": rules}},
+        "automationDetails": {"id": f"tmpipe-qa/{ctx.signature.get('input', '')[:16]}"},
+        "columnKind": "unicodeCodePoints",
+        "properties": {"signature": ctx.signature, "summary": {k: ctx.summary[k] for k in
+                                                               ("findings", "suppressed", "by_severity")}},
+    }
+    if ctx.corpus_root:
+        run["originalUriBaseIds"] = {"CORPUS": {"uri": Path(ctx.corpus_root).resolve().as_uri() + "/"}}
+    with atomic_open(ctx.path(name)) as handle:
+        head = json.dumps({"$schema": SCHEMA, "version": "2.1.0"}, ensure_ascii=False)[:-1]
+        body = json.dumps(run, ensure_ascii=False)[:-1]
+        handle.write(f'{head}, "runs": [{body}, "results": [')
+        for i, finding in enumerate(ctx.findings):
+            handle.write(",\n" if i else "\n")
+            json.dump(_result(finding, index[finding.check]), handle, ensure_ascii=False)
+        handle.write("\n]}]}\n")
+    yield ctx.output(name, "sarif")
