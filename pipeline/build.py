@@ -25,6 +25,7 @@ from .errors import OutputError
 from .export import ExportContext, ExportOptions, Output, get_exporter
 from .extract import extract_bytes
 from .model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta
+from .qa import load_config, run_qa
 from .store import Store, open_store
 
 __all__ = ["BuildOptions", "RunStats", "build", "extract_corpus", "extract_source", "sources", "DEFAULT_FORMATS"]
@@ -53,6 +54,14 @@ class BuildOptions:
     """Language of the English twins."""
     export: ExportOptions = field(default_factory=ExportOptions)
     """Exporter switches."""
+    qa: bool = True
+    """Run the QA checks and write their reports into ``OUT/qa/`` (a build never fails on findings)."""
+    qa_config: Path | None = None
+    """``tmpipe.toml`` with QA settings (None: ``./tmpipe.toml`` when it exists)."""
+    english: Path | None = None
+    """Current English articles, for the ``source-drift`` check."""
+    baseline: Path | None = None
+    """An earlier TM, for the ``version-drift`` check."""
 
 
 @dataclass(slots=True)
@@ -156,13 +165,13 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
           progress: Progress | None = None) -> dict[str, Any]:
     """Run the whole pipeline into ``out``; returns the manifest it wrote."""
     exporters = [(name, get_exporter(name)) for name in options.formats]
+    qa_config = load_config(options.qa_config) if options.qa else None
     with _locked(out):
         store = open_store(out / TM_NAME)
         try:
             stats = extract_corpus(corpora, store, jobs=options.jobs, engine=options.engine,
                                    scheduler=options.scheduler, source_locale=options.source_locale,
                                    progress=progress)
-            store.commit()
             summary = store.summary()
             signature = {
                 "tool": "tmpipe", "version": __version__,
@@ -174,6 +183,12 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
             outputs = [Output(TM_NAME, "sqlite", summary["units"])]
             for _, write in exporters:
                 outputs.extend(write(ctx))
+            if qa_config is not None:
+                root = corpora[0] if len(corpora) == 1 and Path(corpora[0]).is_dir() else None
+                qa = run_qa(store, out, qa_config, english=options.english, baseline=options.baseline,
+                            corpus_root=str(root) if root else None)
+                outputs.extend(qa.outputs)
+            store.commit()  # last: an interrupted build leaves the TM as it was
         finally:
             store.close()
         manifest = {

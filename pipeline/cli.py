@@ -20,6 +20,8 @@ from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, extract_source
 from .engine import ENGINES
 from .errors import TmpipeError
 from .export import EXPORTERS, ExportOptions, get_exporter
+from .qa import CHECKS, SEVERITIES, QaResult, load_config, run_qa
+from .report import DEFAULT_REPORTS, get_report
 from .store import open_store
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -35,7 +37,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(f"tmpipe: error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("tmpipe: interrupted; outputs left as they were before this run", err=True)
+            click.echo("tmpipe: interrupted; the TM is unchanged and no file is half-written;"
+                       " run the build again to finish", err=True)
             sys.exit(130)
     return wrapper
 
@@ -43,6 +46,16 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def corpus_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("corpus", nargs=-1, required=True,
                           type=click.Path(path_type=Path))(func)
+
+
+def qa_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The QA options ``build`` and ``qa`` share: --english, --baseline, --config."""
+    func = click.option("--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="QA settings (tmpipe.toml; default: ./tmpipe.toml when it exists).")(func)
+    func = click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        metavar="TM", help="An earlier tm.sqlite: report segments changed since (version-drift).")(func)
+    return click.option("--english", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
+                        help="Current English articles: report drifted sources (source-drift).")(func)
 
 
 @click.group(context_settings=CONTEXT)
@@ -67,13 +80,19 @@ def main() -> None:
 @click.option("--split-mt", is_flag=True, help="Write machine-translated units to separate files.")
 @click.option("--multilingual", is_flag=True, help="Also write one TMX across all target locales.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@qa_inputs
+@click.option("--no-qa", is_flag=True, help="Skip the QA checks and reports.")
 @handle_errors
 def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, engine: str, scheduler: str | None,
               formats: tuple[str, ...],
-              source_locale: str, split_mt: bool, multilingual: bool, quiet: bool) -> None:
+              source_locale: str, split_mt: bool, multilingual: bool, quiet: bool,
+              english: Path | None = None, baseline: Path | None = None, config: Path | None = None,
+              no_qa: bool = False) -> None:
     """Extract every segment pair of CORPUS into OUT/tm.sqlite and write the exports.
 
     Re-running is incremental: only articles whose content changed are re-extracted.
+    QA reports go to OUT/qa/ and are listed in manifest.json; findings never fail a
+    build (gate with `tmpipe qa --fail-on`).
 
     \b
     Example:
@@ -83,7 +102,8 @@ def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, engine: str, sched
     """
     options = BuildOptions(jobs=jobs, engine=engine, scheduler=scheduler,
                            formats=formats or DEFAULT_FORMATS, source_locale=source_locale,
-                           export=ExportOptions(split_mt=split_mt, multilingual=multilingual))
+                           export=ExportOptions(split_mt=split_mt, multilingual=multilingual),
+                           qa=not no_qa, qa_config=config, english=english, baseline=baseline)
     for name in options.formats:
         get_exporter(name)  # an unknown name fails before any work
     if quiet or not sys.stderr.isatty():
@@ -170,6 +190,74 @@ def stats(out: Path, as_json: bool) -> None:
                    f" {row['anomalies']:>9} {row['units']:>8}")
     click.echo(f"{'total':<10} {summary['files']:>6} {summary['occurrences']:>12} {summary['pairs']:>8}"
                f" {summary['anomalies']:>9} {summary['units']:>8}")
+
+
+@main.command("qa", context_settings=CONTEXT)
+@click.argument("target", metavar="OUT_OR_TM", type=click.Path(exists=True, path_type=Path), default=Path("exports"))
+@qa_inputs
+@click.option("--suppress", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="Baseline of accepted findings (from --write-baseline): report only new ones.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Accept every current finding: write their fingerprints to FILE (exit 0).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when a new finding is this severe or worse.")
+@click.option("--max", "limits", multiple=True, metavar="CHECK=N",
+              help="Exit 1 when CHECK has more than N new findings (repeatable).")
+@click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
+              help=f"Report format (repeatable). Default: {', '.join(DEFAULT_REPORTS)}.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the gate result.")
+@handle_errors
+def qa(target: Path, english: Path | None, baseline: Path | None, config: Path | None, suppress: Path | None,
+       write_baseline: Path | None, fail_on: str | None, limits: tuple[str, ...], formats: tuple[str, ...],
+       quiet: bool) -> None:
+    """Check the TM in OUT_OR_TM (a build directory or a tm.sqlite) and write reports to OUT/qa/.
+
+    Reports: qa.json, junit.xml, qa.sarif, qa.md, qa.html. Exit status 1 when a gate
+    (--fail-on, --max, or fail_on/max in tmpipe.toml) is reached, else 0.
+
+    \b
+    Example:
+      tmpipe qa exports --fail-on error
+      tmpipe qa exports --english ../docs-en/articles --max untranslated=0
+      tmpipe qa exports --write-baseline qa-baseline.json
+      tmpipe qa exports --suppress qa-baseline.json --fail-on warning
+    """
+    from .errors import ConfigError
+    settings = load_config(config)
+    gates = dict(settings.max)
+    for limit in limits:
+        name, _, count = limit.partition("=")
+        if name not in CHECKS or not count.isdigit():
+            raise ConfigError(f"--max {limit}: expected CHECK=N with CHECK one of: {', '.join(CHECKS)}")
+        gates[name] = int(count)
+    for name in formats:
+        get_report(name)
+    tm = target / TM_NAME if target.is_dir() else target
+    store = open_store(tm, readonly=True)
+    try:
+        result = run_qa(store, tm.parent, settings, english=english, baseline=baseline, suppress=suppress,
+                        formats=formats or None, write_baseline=write_baseline)
+    finally:
+        store.close()
+    reasons = [] if write_baseline else result.gate(fail_on or settings.fail_on, gates)  # type: ignore[arg-type]
+    if not quiet:
+        _print_qa(result, write_baseline)
+    for reason in reasons:
+        click.echo(f"tmpipe: QA gate reached: {reason}", err=True)
+    if reasons:
+        sys.exit(1)
+
+
+def _print_qa(result: QaResult, write_baseline: Path | None) -> None:
+    s = result.summary
+    for check_id, row in s["by_check"].items():
+        if check_id in s["checks_run"]:
+            click.echo(f"  {check_id:<20} {row['count']:>6}  ({row['by_severity']['error']} error,"
+                       f" {row['by_severity']['warning']} warning, {row['by_severity']['info']} info"
+                       + (f", {row['suppressed']} suppressed)" if row["suppressed"] else ")"))
+    click.echo(f"findings: {s['findings']} new, {s['suppressed']} suppressed; reports: "
+               + ", ".join(o.path for o in result.outputs))
+    if write_baseline:
+        click.echo(f"baseline: {s.get('baseline_written', 0)} fingerprints written to {write_baseline}")
 
 
 @main.command("formats", context_settings=CONTEXT)
