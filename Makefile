@@ -4,7 +4,8 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: extract test bench lint clean
+.PHONY: extract test bench fuzz clean
+FUZZ_SECONDS ?= 60
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +18,11 @@ extract: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	work=$$(mktemp -d) && cp fuzz/seeds/* $$work/ && \
+	  $(BIN)/python fuzz/extract_fuzz.py -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 $$work
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -49,7 +49,7 @@ def walk(root: Path, prefix: str = "") -> Iterator[Source]:
             yield Source(path, prefix + path.relative_to(root).as_posix(),
                          f"directory symlink to {os.path.realpath(path)} not followed")
         for name in sorted(files):
-            if not name.lower().endswith(ARTICLE_SUFFIXES) or name.startswith("."):
+            if not name.lower().endswith(ARTICLE_SUFFIXES):
                 continue
             path = Path(folder, name)
             yield _source(path, prefix + path.relative_to(root).as_posix(), real_root)
