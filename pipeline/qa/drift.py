@@ -28,31 +28,38 @@ from .text import collapse
 __all__ = ["source_drift", "closest", "word_diff"]
 
 _WORDS = re.compile(r"\S+")
+_TOKENS = re.compile(r"\w+|[^\w\s]")
+_SPACED = re.compile(r"\s*(?:\w+|[^\w\s])\s*")
 
 
 def word_diff(old: str, new: str) -> list[list[str]]:
-    """``[[op, text], ...]`` with op ``=`` (kept), ``-`` (only in ``old``), ``+`` (only in ``new``)."""
-    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    """``[[op, text], ...]`` with op ``=`` (kept), ``-`` (only in ``old``), ``+`` (only in ``new``).
+
+    Words and punctuation are compared apart; each text keeps its spacing, so
+    joining the ``=`` and ``+`` texts rebuilds ``new`` and the ``=`` and ``-`` texts ``old``.
+    """
+    a, b = _SPACED.findall(old), _SPACED.findall(new)
     ops: list[list[str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    matcher = difflib.SequenceMatcher(None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            ops.append(["=", " ".join(a[i1:i2])])
+            ops.append(["=", "".join(b[j1:j2])])
             continue
         if i2 > i1:
-            ops.append(["-", " ".join(a[i1:i2])])
+            ops.append(["-", "".join(a[i1:i2])])
         if j2 > j1:
-            ops.append(["+", " ".join(b[j1:j2])])
+            ops.append(["+", "".join(b[j1:j2])])
     return ops
 
 
 def closest(source: str, candidates: list[str]) -> tuple[str | None, float]:
-    """The candidate most similar to ``source`` (word-level difflib ratio) and that ratio."""
-    words = _WORDS.findall(source)
+    """The candidate most similar to ``source`` (difflib ratio over words and punctuation) and that ratio."""
+    words = _TOKENS.findall(source)
     best, best_ratio = None, 0.0
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(words)
     for candidate in candidates:
-        matcher.set_seq1(_WORDS.findall(candidate))
+        matcher.set_seq1(_TOKENS.findall(candidate))
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue
         ratio = matcher.ratio()

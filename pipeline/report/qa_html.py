@@ -78,7 +78,7 @@ def _diff_html(ops: list[list[str]]) -> str:
     for op, text in ops:
         text = escape(text)
         out.append(f"<del>{text}</del>" if op == "-" else f"<ins>{text}</ins>" if op == "+" else text)
-    return " ".join(out)
+    return "".join(out)
 
 
 def _row(f: Finding) -> str:
