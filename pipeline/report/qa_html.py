@@ -118,9 +118,9 @@ def _matrix(s: dict[str, Any]) -> str:
             f'{counts[c]}</a></td>' if counts.get(c) else '<td class="n zero">0</td>' for c in checks)
         body.append(f"<tr><th>{escape(locale)}</th>{cells}<td class='n'><b>{sum(counts.values())}</b></td></tr>")
     totals = "".join(f'<td class="n"><b>{s["by_check"][c]["count"]}</b></td>' for c in checks)
-    return (f'<table class="matrix"><thead><tr><th>locale</th>{head}<th class="n">total</th></tr></thead>'
+    return (f'<div class="scroll"><table class="matrix"><thead><tr><th>locale</th>{head}<th class="n">total</th></tr></thead>'
             f'<tbody>{"".join(body)}<tr><th>total</th>{totals}<td class="n"><b>{s["findings"]}</b></td></tr>'
-            f'</tbody></table>')
+            f'</tbody></table></div>')
 
 
 def _drift(s: dict[str, Any]) -> str:
@@ -131,13 +131,15 @@ def _drift(s: dict[str, Any]) -> str:
         f"<tr><td class='where'>{escape(path)}</td><td>{escape(f['locale'])}</td><td class='n'>{f['drifted']}</td>"
         f"<td class='n'>{f['segments']}</td><td class='where'>{escape(f['english'] or '(no English match)')}</td>"
         f"<td>{'' if f['changed_since_translation'] is None else ('yes' if f['changed_since_translation'] else 'no')}"
-        f"</td></tr>" for path, f in drift["files"].items())
+        f"</td></tr>" for path, f in sorted(drift["files"].items(),
+                                             key=lambda item: (item[1]["english"] is not None, -item[1]["drifted"],
+                                                               item[0])))
     return (f"<h2>Source drift per file</h2><p>{drift['drifted']} of {drift['segments']} segments drifted in "
             f"{drift['files_with_drift']} of {len(drift['files'])} files, against "
             f"<code>{escape(drift['english'])}</code>.</p>"
-            f"<table><thead><tr><th>file</th><th>locale</th><th class='n'>drifted</th><th class='n'>segments</th>"
-            f"<th>English article</th><th>changed since translation (git)</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+            f"<div class='scroll'><table><thead><tr><th>file</th><th>locale</th><th class='n'>drifted</th>"
+            f"<th class='n'>segments</th><th>English article</th><th>changed since translation (git)</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table></div>")
 
 
 def render_html(ctx: ReportContext) -> str:

@@ -22,6 +22,8 @@ h2 { font-size: 17px; margin: 26px 0 10px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; background: #fff; }
 figcaption { font-weight: 600; margin-bottom: 6px; }
+figure svg { width: 100%; height: auto; display: block; }
+.scroll { overflow-x: auto; }
 svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
 svg .error { fill: var(--error); } svg .warning { fill: var(--warning); } svg .info { fill: var(--info); }
 svg .bin { fill: #6a5acd; } svg .axis { stroke: var(--line); }
