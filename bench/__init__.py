@@ -1,0 +1,1 @@
+"""tmpipe benchmarks: see bench/README.md."""

@@ -1,0 +1,163 @@
+"""A benchmark corpus of a chosen size, generated from real articles.
+
+Principles:
+
+1. The seed articles are read in place (``../shared/corpus-dev``, else the
+   bundled ``corpus/``) and never copied into the repository; the generated
+   corpus goes to a temporary folder.
+2. Copy ``k`` of a seed lives at ``cNNN/<seed path>``, so it keeps the seed's
+   locale folder and front matter and every copy is a distinct article.
+3. Copies are perturbed so they are not duplicates: segment ids get a new
+   5-hex prefix per copy, and most pairs get one word of their target and of
+   their source changed (the letters of the last plain word rotated), so the
+   TM grows with the corpus as it would with new articles.  About one pair in
+   five is left as it was, as real doc sets repeat boilerplate.
+4. Only markup-free tails of span texts are touched, so every span pair,
+   inline code and anomaly of the seed is still there, in the same shape.
+5. Generation is deterministic: the same seeds and size give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["GeneratedCorpus", "generate", "seed_root", "seed_files", "perturb", "touch"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_SEEDS = ROOT.parent / "shared" / "corpus-dev"
+BUNDLED_SEEDS = ROOT / "corpus"
+
+_ID = re.compile(r'(data-(?:ttu|stu)-id=(?:"|&quot;))([0-9a-fA-F]{5})(-p?\d+)')
+_PAIR = re.compile(
+    r'(<span data-ttu-id="[^"<>]+">)([^<]*)(</span><span class="sxs-lookup"><span data-stu-id="[^"<>]+">)'
+    r"([^<]*)(</span></span>)")
+_MARKUP = re.compile(r"[<>\[\]()*_`!\\&|{}#~]")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedCorpus:
+    """Where a generated corpus is and what it holds."""
+
+    root: Path
+    """The folder to pass to the tools."""
+    files: int
+    """Articles written."""
+    bytes: int
+    """Their total size."""
+    seed: Path
+    """The folder the seed articles came from."""
+    copies: int
+    """How many (partial) passes over the seeds were made."""
+
+
+def seed_root() -> Path:
+    """The dev corpus when ``../shared`` is there, else the project's own ``corpus/``."""
+    return SHARED_SEEDS if SHARED_SEEDS.is_dir() else BUNDLED_SEEDS
+
+
+def seed_files(root: Path) -> list[Path]:
+    """Articles under ``root`` that hold span pairs, in sorted order."""
+    found = []
+    for path in sorted(root.rglob("*.md")):
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if b"data-ttu-id=" in path.read_bytes():
+            found.append(path)
+    return found
+
+
+def _digest(*parts: object) -> bytes:
+    return hashlib.blake2b("\0".join(map(str, parts)).encode(), digest_size=8).digest()
+
+
+def _rotate_tail(text: str, salt: str) -> str:
+    """Rotate the letters of the last plain word after the last markup character."""
+    cut = max((m.end() for m in _MARKUP.finditer(text)), default=0)
+    words = list(_WORD.finditer(text, cut))
+    if not words:
+        return text
+    word = words[-1]
+    letters = word.group()
+    shift = 1 + _digest(salt)[0] % (len(letters) - 1)
+    return text[:word.start()] + letters[shift:] + letters[:shift] + text[word.end():]
+
+
+def perturb(text: str, copy: int) -> str:
+    """Copy ``copy`` of an article's text: new id prefixes, changed words (see the module principles)."""
+    if copy == 0:
+        return text
+
+    def new_id(match: re.Match[str]) -> str:
+        prefix = _digest(match.group(2), copy).hex()[:5]
+        return match.group(1) + prefix + match.group(3)
+
+    counter = iter(range(1 << 30))
+
+    def new_words(match: re.Match[str]) -> str:
+        n = next(counter)
+        if _digest(copy, n)[1] % 5 == 0:
+            return match.group()
+        salt = f"{copy}:{n}"
+        return (match.group(1) + _rotate_tail(match.group(2), salt + "t") + match.group(3)
+                + _rotate_tail(match.group(4), salt + "s") + match.group(5))
+
+    return _ID.sub(new_id, _PAIR.sub(new_words, text))
+
+
+def _copies(seeds: list[Path]) -> Iterator[tuple[int, Path]]:
+    copy = 0
+    while True:
+        for path in seeds:
+            yield copy, path
+        copy += 1
+
+
+def generate(dest: Path, megabytes: float, seed: Path | None = None) -> GeneratedCorpus:
+    """Write articles under ``dest`` until they total at least ``megabytes`` MB (10^6 bytes)."""
+    seed = seed or seed_root()
+    seeds = seed_files(seed)
+    if not seeds:
+        raise SystemExit(f"bench: no articles with span pairs under {seed}")
+    target = int(megabytes * 1_000_000)
+    texts: dict[Path, str] = {}
+    written = files = copies = 0
+    dest.mkdir(parents=True, exist_ok=True)
+    for copy, path in _copies(seeds):
+        if written >= target:
+            break
+        if path not in texts:
+            texts[path] = path.read_bytes().decode("utf-8", "surrogateescape")
+        data = perturb(texts[path], copy).encode("utf-8", "surrogateescape")
+        out = dest / f"c{copy:03d}" / path.relative_to(seed)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        written += len(data)
+        files += 1
+        copies = copy + 1
+    return GeneratedCorpus(dest, files, written, seed, copies)
+
+
+def touch(root: Path, fraction: float = 0.01) -> list[Path]:
+    """Change ``fraction`` of the articles under ``root`` in place (one word per pair), as an edit would.
+
+    Returns the changed files: every ``1/fraction``-th in sorted order, at least one.
+    """
+    paths = sorted(root.rglob("*.md"))
+    step = max(1, round(1 / fraction)) if fraction > 0 else len(paths) + 1
+    changed = paths[::step] or paths[:1]
+    for path in changed:
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+        counter = iter(range(1 << 30))
+
+        def edit(match: re.Match[str]) -> str:
+            salt = f"edit:{next(counter)}"
+            return (match.group(1) + _rotate_tail(match.group(2), salt) + match.group(3)
+                    + match.group(4) + match.group(5))
+
+        path.write_bytes(_PAIR.sub(edit, text).encode("utf-8", "surrogateescape"))
+    return changed

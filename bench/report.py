@@ -1,0 +1,121 @@
+"""Ratios, targets and the printed table of a bench run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["RUNS", "TARGETS", "evaluate", "render"]
+
+#: The runs, in the order they are made (``incremental`` rebuilds ``tmpipe-j2``'s output).
+RUNS = ("floor", "status-quo", "tmpipe-j1", "tmpipe-j2", "incremental")
+
+#: Issue 5's targets: name → (description, limit).
+TARGETS: dict[str, tuple[str, float]] = {
+    "tmpipe_over_floor": ("full build --jobs 2 <= 3x the floor (wall)", 3.0),
+    "status_quo_over_tmpipe": ("status quo / build --jobs 2 >= 10x (wall)", 10.0),
+    "peak_rss_mb": ("peak RSS of every tmpipe build <= 300 MB", 300.0),
+    "rss_growth": ("peak RSS at the largest size <= 1.10x the smallest", 1.10),
+    "incremental_over_full": ("rebuild after 1% changed <= 5% of the full build (wall)", 0.05),
+}
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a is not None and b else None
+
+
+def _wall(runs: dict[str, Any], name: str) -> float | None:
+    run = runs.get(name)
+    return run["wall_s"] if run and run["returncode"] == 0 else None
+
+
+def _rss(runs: dict[str, Any], name: str) -> float | None:
+    run = runs.get(name)
+    return run["peak_rss_mb"] if run and run["returncode"] == 0 else None
+
+
+def evaluate(sizes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add ``ratios`` to each size; return ``{"scaling": ..., "targets": ...}`` over all sizes."""
+    for size in sizes:
+        runs = size["runs"]
+        size["ratios"] = {
+            "tmpipe_j1_over_floor": _ratio(_wall(runs, "tmpipe-j1"), _wall(runs, "floor")),
+            "tmpipe_j2_over_floor": _ratio(_wall(runs, "tmpipe-j2"), _wall(runs, "floor")),
+            "status_quo_over_tmpipe_j1": _ratio(_wall(runs, "status-quo"), _wall(runs, "tmpipe-j1")),
+            "status_quo_over_tmpipe_j2": _ratio(_wall(runs, "status-quo"), _wall(runs, "tmpipe-j2")),
+            "incremental_over_full": _ratio(_wall(runs, "incremental"), _wall(runs, "tmpipe-j2")),
+        }
+    scaling: dict[str, Any] = {}
+    if len(sizes) > 1:
+        first, last = sizes[0], sizes[-1]
+        scaling["size_ratio"] = _ratio(last["corpus"]["bytes"], first["corpus"]["bytes"])
+        for name in ("floor", "status-quo", "tmpipe-j1", "tmpipe-j2"):
+            scaling[f"rss_{name}"] = _ratio(_rss(last["runs"], name), _rss(first["runs"], name))
+            scaling[f"wall_{name}"] = _ratio(_wall(last["runs"], name), _wall(first["runs"], name))
+    targets: dict[str, Any] = {}
+
+    def check(key: str, values: list[float | None], at_least: bool = False) -> None:
+        known = [v for v in values if v is not None]
+        if known:
+            description, limit = TARGETS[key]
+            worst = min(known) if at_least else max(known)
+            met = worst >= limit if at_least else worst <= limit
+            targets[key] = {"target": description, "limit": limit, "worst": worst, "met": met}
+
+    check("tmpipe_over_floor", [s["ratios"]["tmpipe_j2_over_floor"] for s in sizes])
+    check("status_quo_over_tmpipe", [s["ratios"]["status_quo_over_tmpipe_j2"] for s in sizes], at_least=True)
+    check("peak_rss_mb", [_rss(s["runs"], n) for s in sizes for n in ("tmpipe-j1", "tmpipe-j2", "incremental")])
+    check("rss_growth", [scaling.get(f"rss_{n}") for n in ("tmpipe-j1", "tmpipe-j2")])
+    check("incremental_over_full", [s["ratios"]["incremental_over_full"] for s in sizes])
+    return {"scaling": scaling, "targets": targets}
+
+
+def _fmt(value: float | None, spec: str = ".2f", suffix: str = "") -> str:
+    return "-" if value is None else f"{value:{spec}}{suffix}"
+
+
+def render(report: dict[str, Any]) -> str:
+    """The table printed at the end of a bench run."""
+    lines = []
+    machine = report["machine"]
+    lines.append(f"tmpipe bench {report['version']} · {machine['cpus']} CPUs · Python {machine['python']}"
+                 f" · formats {','.join(report['options']['formats'])}"
+                 f"{' · QA ' + ' '.join(report['options']['qa']) if report['options']['qa'] else ''}")
+    header = f"{'size':>8} {'run':<12} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'max1 MB':>8} {'load':>5}  notes"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for size in report["sizes"]:
+        megabytes = size["corpus"]["bytes"] / 1e6
+        label = f"{megabytes:.0f} MB" if megabytes >= 10 else f"{megabytes:.2g} MB"
+        counts = size["counts"]
+        for name, run in size["runs"].items():
+            note = "FAILED" if run["returncode"] else ""
+            if name == "floor" and "floor_pairs" in counts:
+                note = f"{counts['floor_pairs']} pairs"
+            elif name == "status-quo" and "status-quo_pairs" in counts:
+                note = f"{counts['status-quo_pairs']} pairs"
+            elif name == "tmpipe-j2" and "tmpipe_pairs" in counts:
+                note = f"{counts['tmpipe_pairs']} pairs, {counts['tmpipe_units']} units"
+            elif name == "incremental":
+                note = f"{size['corpus']['changed_files']} of {size['corpus']['files']} files changed"
+            lines.append(f"{label:>8} {name:<12} {run['wall_s']:>8.2f} {run['cpu_s']:>8.2f}"
+                         f" {run['peak_rss_mb']:>8.1f} {run['maxrss_mb']:>8.1f} {run['load_before']:>5.1f}  {note}")
+        ratios = size["ratios"]
+        lines.append(f"{'':>8} ratios: tmpipe/floor j1 {_fmt(ratios['tmpipe_j1_over_floor'], '.1f', 'x')}"
+                     f", j2 {_fmt(ratios['tmpipe_j2_over_floor'], '.1f', 'x')}"
+                     f" · status-quo/tmpipe j1 {_fmt(ratios['status_quo_over_tmpipe_j1'], '.1f', 'x')}"
+                     f", j2 {_fmt(ratios['status_quo_over_tmpipe_j2'], '.1f', 'x')}"
+                     f" · incremental/full {_fmt(ratios['incremental_over_full'], '.1%')}")
+    scaling = report["scaling"]
+    if scaling:
+        lines.append(f"scaling {scaling['size_ratio']:.2f}x corpus: peak RSS"
+                     + "".join(f" {n} {_fmt(scaling.get(f'rss_{n}'), '.2f', 'x')}"
+                               for n in ("floor", "status-quo", "tmpipe-j1", "tmpipe-j2"))
+                     + "; wall" + "".join(f" {n} {_fmt(scaling.get(f'wall_{n}'), '.2f', 'x')}"
+                                          for n in ("tmpipe-j1", "tmpipe-j2")))
+    lines.append("targets:")
+    for key, row in report["targets"].items():
+        lines.append(f"  [{'met' if row['met'] else 'NOT met':>7}] {row['target']}: {row['worst']}")
+    lines.append("(peak MB: max of wait4 maxrss and the sampled sum over the process tree;"
+                 " max1 MB: wait4 ru_maxrss, largest single process;"
+                 " load: 1-minute load average at the start)")
+    return "\n".join(lines)
