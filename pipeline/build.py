@@ -31,7 +31,7 @@ from .store import Store, open_store
 __all__ = ["BuildOptions", "RunStats", "build", "extract_corpus", "extract_source", "sources", "DEFAULT_FORMATS"]
 
 #: Formats ``tmpipe build`` writes unless told otherwise (the ones registered).
-DEFAULT_FORMATS = ("csv", "parquet")
+DEFAULT_FORMATS = ("tmx", "xliff-1.2", "xliff-2", "po", "csv", "parquet")
 TM_NAME = "tm.sqlite"
 MANIFEST = "manifest.json"
 
