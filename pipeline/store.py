@@ -253,6 +253,12 @@ class Store:
         """Delete units no occurrence refers to any more."""
         return self.db.execute("DELETE FROM units WHERE repetitions <= 0").rowcount
 
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[Any]:
+        """Stream a query's rows. Unlike ``yield from cursor``, closing the generator
+        after the connection was closed (an interrupted build) does not raise."""
+        for row in self.db.execute(sql, args):
+            yield row
+
     def commit(self) -> None:
         self.db.commit()
 
@@ -310,7 +316,7 @@ class Store:
 
     def anomalies(self) -> Iterator[tuple[str, str, int, str, str, str, str | None]]:
         """``(locale, file, line, kind, message, snippet, seg_id)`` for every anomaly."""
-        yield from self.db.execute(
+        yield from self._rows(
             "SELECT f.locale, f.path, a.line, a.kind, a.message, a.snippet, a.seg_id"
             " FROM anomalies a JOIN files f ON f.id = a.file_id ORDER BY f.path, a.line")
 
@@ -318,7 +324,7 @@ class Store:
 
     def qa_files(self) -> Iterator[tuple[str, str, str | None, int]]:
         """``(path, locale, source_commit, pairs)`` of every article with pairs, by path."""
-        yield from self.db.execute(
+        yield from self._rows(
             "SELECT f.path, f.locale, f.source_commit, COUNT(o.id) FROM files f"
             " JOIN occurrences o ON o.file_id = f.id GROUP BY f.id ORDER BY f.path")
 
@@ -334,7 +340,7 @@ class Store:
         variant, ordered by locale, key text and most frequent variant first.
         """
         key, other = ("source_text", "target_text") if side == "source" else ("target_text", "source_text")
-        yield from self.db.execute(
+        yield from self._rows(
             f"WITH groups AS (SELECT target_locale, {key} AS k FROM units WHERE trim({key}) != ''"
             f"   GROUP BY target_locale, {key} HAVING COUNT(DISTINCT {other}) > 1)"
             f" SELECT u.target_locale, u.{key}, u.{other}, MIN(u.source_raw), MIN(u.target_raw),"
