@@ -80,5 +80,7 @@ def test_encodings() -> None:
     bad = extract_bytes(body.replace("Bonjour".encode(), b"Bon\xffjour"), "x.md")
     assert [(a.kind, a.line) for a in bad.anomalies] == [("encoding", 11)]
     assert bad.pairs[0].target.raw == "Bon\ufffdjour"
-    binary = extract_bytes(b"\x00\x01data-ttu-id=", "x.md")
+    binary = extract_bytes(bytes(range(256)) * 4 + b"data-ttu-id=", "x.md")
     assert [a.kind for a in binary.anomalies] == ["binary"] and binary.occurrences == 0
+    stray = extract_bytes(ARTICLE.replace("Bonjour", "Bon\x00jour").encode(), "x.md")
+    assert [(a.kind, a.line) for a in stray.anomalies] == [("illegal-char", 11)], "a stray NUL is text"

@@ -6,7 +6,9 @@ run in worker processes; it never raises for bad content, it reports anomalies.
 Decoding rule: a UTF-8 BOM is removed; a UTF-16 file (with a BOM, or without
 one when every other byte is NUL) is decoded as UTF-16; anything else is
 UTF-8, each invalid byte replaced by U+FFFD and the first one reported with
-its line.  Other files holding NUL bytes are binary: reported and skipped.
+its line.  A file with NUL bytes that is not valid UTF-8, or has more than a
+stray few, is binary: reported and skipped.  (A stray NUL in a text article is
+kept and reported as an ``illegal-char``.)
 """
 
 from __future__ import annotations
@@ -47,6 +49,17 @@ def _utf16(data: bytes) -> str | None:
     return None
 
 
+def _binary(data: bytes) -> bool:
+    """NUL bytes in a file that is not valid UTF-8, or more than a stray few."""
+    if data.count(0) > max(8, len(data) // 1000):
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def decode(data: bytes) -> tuple[str | None, list[Anomaly]]:
     """Decode an article by the rule in the module docstring; ``None`` text means binary."""
     codec = None
@@ -56,7 +69,7 @@ def decode(data: bytes) -> tuple[str | None, list[Anomaly]]:
         codec = "utf-16"
     elif b"\x00" in data:
         codec = _utf16(data)
-        if codec is None:
+        if codec is None and _binary(data):
             return None, [Anomaly("binary", 0, "file holds NUL bytes: not a text article, skipped")]
     try:
         return data.decode(codec or "utf-8"), []
