@@ -20,10 +20,11 @@ _BARE_URL = re.compile(r"""\b(?:https?|ftp)://[^\s<>"'`)\]]+""", re.I)
 LOCALE_IN_URL = re.compile(r"(?i)(?<=/)[a-z]{2,3}-(?:[a-z]{2}|[a-z]{4}(?:-[a-z]{2})?)(?=/|$)")
 _IDENTIFIER = re.compile(
     r"""(?x)
-      [A-Za-z0-9]+(?:[_.:/\\-][A-Za-z0-9]+)+(?:\(\))?   # snake_case, dotted.names, paths, ids
+      [A-Za-z0-9]+(?:[_.:/\\-]+[A-Za-z0-9]+)+(?:\(\))?  # snake_case, dotted.names, paths, ids
     | [a-z]+[A-Z][A-Za-z0-9]*                           # camelCase, iOS
     | [A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+                 # PascalCase: ExcelApi, TextCoercion
     | [A-Za-z]+[0-9][A-Za-z0-9]*                        # letters and digits: CL2, amd64
+    | \b[A-Z]{2,6}s?\b                                  # acronyms and currency codes: API, USD
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                      # e-mail
     """)
 _NUMBERISH = re.compile(r"[\d\s\W_]*")
