@@ -7,8 +7,9 @@ whitespace removed, so re-wrapped lines and ``_ **x**`` still match).  The
 finding names the closest current English sentence (difflib over words), the
 similarity (0–1) and a word diff.  When ``DIR`` is in a git checkout, the
 article at ``ms.sourcegitcommit`` is compared with ``HEAD`` and a file-level
-finding says that the article changed since translation.  Articles with no
-English match get one ``info`` finding each.
+finding says that the article changed since translation (a commit the
+checkout does not have is skipped).  Articles with no English match get one
+``info`` finding each.
 """
 
 from __future__ import annotations
@@ -120,12 +121,10 @@ def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
         commit = commits.get(path)
         if commit and tree.git_top() is not None:
             old, head = tree.git_blobs(english, commit)
+            # a commit the checkout does not know (a shallow clone, or DIR inside some other
+            # repository) says nothing: no finding, "changed_since_translation" stays null
             stats["changed_since_translation"] = None if old is None else old != head
-            if old is None:
-                yield _file_finding(ctx, "info", locale, path, f"ms.sourcegitcommit {commit[:12]} is not in the "
-                                    f"English repository (or the article was not there)", reason="commit-unknown",
-                                    commit=commit)
-            elif old != head:
+            if old is not None and old != head:
                 yield _file_finding(ctx, ctx.severity, locale, path, f"the English article changed since "
                                     f"translation ({commit[:12]} → HEAD); {stats['drifted']} of "
                                     f"{stats['segments']} segments drifted", reason="article-changed",

@@ -156,7 +156,7 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
         summary["source_drift"] = {
             "english": str(english), "files": files,
             "files_with_drift": sum(1 for f in files.values() if f["drifted"]),
-            "segments": sum(f["segments"] for f in files.values()),
+            "segments": sum(f["segments"] for f in files.values() if f["english"]),
             "drifted": sum(f["drifted"] for f in files.values()),
             "similarity_histogram": similarity,
         }

@@ -74,10 +74,15 @@ def histogram(bins: Sequence[int], width: int = 520, height: int = 200) -> str:
 
 
 def _diff_html(ops: list[list[str]]) -> str:
-    out = []
+    """The word diff as HTML: ``<del>`` for old words, ``<ins>`` for new ones, spaced apart."""
+    out: list[str] = []
+    last = ""
     for op, text in ops:
-        text = escape(text)
-        out.append(f"<del>{text}</del>" if op == "-" else f"<ins>{text}</ins>" if op == "+" else text)
+        if last and not last[-1].isspace() and text[:1].isalnum():
+            out.append(" ")  # "project" + deleted "to invoice" must not read "projectto invoice"
+        out.append(f"<del>{escape(text)}</del>" if op == "-" else f"<ins>{escape(text)}</ins>" if op == "+"
+                   else escape(text))
+        last = text
     return "".join(out)
 
 
@@ -132,7 +137,7 @@ def _drift(s: dict[str, Any]) -> str:
         f"<td class='n'>{f['segments']}</td><td class='where'>{escape(f['english'] or '(no English match)')}</td>"
         f"<td>{'' if f['changed_since_translation'] is None else ('yes' if f['changed_since_translation'] else 'no')}"
         f"</td></tr>" for path, f in sorted(drift["files"].items(),
-                                             key=lambda item: (item[1]["english"] is not None, -item[1]["drifted"],
+                                             key=lambda item: (-item[1]["drifted"], item[1]["english"] is not None,
                                                                item[0])))
     return (f"<h2>Source drift per file</h2><p>{drift['drifted']} of {drift['segments']} segments drifted in "
             f"{drift['files_with_drift']} of {len(drift['files'])} files, against "
