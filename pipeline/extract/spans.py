@@ -36,7 +36,7 @@ _STU = re.compile(r"data-stu-id=")
 _OPEN = re.compile(r'<span data-ttu-id="([^"<>\s]+)">')
 _TWIN = re.compile(r'</span><span class="sxs-lookup"><span data-stu-id="([^"<>\s]+)">')
 _BROKEN_STU = re.compile(r'data-stu-id="[^"<>]*&quot;')
-_SOURCE_END = re.compile(r"(?=</span></span>)")  # overlapping: every candidate
+_SOURCE_CLOSE = "</span></span>"  # every (overlapping) occurrence is a candidate end
 _SPAN_OPEN = re.compile(r"<span[\s>]")
 _SPAN_CLOSE = re.compile(r"</span>")
 _SNIPPET = 160
@@ -44,15 +44,29 @@ _LINE_END = re.compile(r"\r\n?|\n")  # CRLF, lone CR and LF each end a line
 
 
 class LineIndex:
-    """Maps string offsets to 1-based line numbers."""
+    """Maps string offsets to 1-based line numbers.
 
-    __slots__ = ("_starts",)
+    Text without CR (nearly all) is not indexed: lines are counted from the last
+    offset asked for, so the in-order lookups of a scan cost one pass in all.
+    """
+
+    __slots__ = ("_text", "_starts", "_offset", "_line")
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
+        self._text = text
+        self._starts = [0] + [m.end() for m in _LINE_END.finditer(text)] if "\r" in text else None
+        self._offset, self._line = 0, 1
 
     def line(self, offset: int) -> int:
-        return bisect_right(self._starts, offset)
+        if self._starts is not None:
+            return bisect_right(self._starts, offset)
+        if offset < 0:
+            return 0
+        if offset < self._offset:
+            self._offset, self._line = 0, 1
+        self._line += self._text.count("\n", self._offset, offset)
+        self._offset = offset
+        return self._line
 
 
 def _snippet(text: str, start: int) -> str:
@@ -77,17 +91,25 @@ def _balance(raw: str) -> tuple[int, bool]:
 
 
 def _source_end(text: str, start: int, limit: int, target_excess: int) -> int | None:
-    """Offset where the source's inner text ends, or None if no candidate fits."""
-    candidates = []
-    for match in _SOURCE_END.finditer(text, start, limit):
-        excess, ok = _balance(text[start:match.start()])
+    """Offset where the source's inner text ends, or None if no candidate fits.
+
+    Candidates are every (overlapping) ``</span></span>`` before ``limit`` whose
+    prefix never closes more spans than it opened; the first whose balance is
+    the target's wins, else the first balanced one, else the first.
+    """
+    first = balanced = None
+    at = text.find(_SOURCE_CLOSE, start, limit)
+    while at >= 0:
+        excess, ok = _balance(text[start:at])
         if ok:
-            candidates.append((match.start(), excess))
-    for wanted in (lambda e: e == target_excess, lambda e: e == 0, lambda e: True):
-        for offset, excess in candidates:
-            if wanted(excess):
-                return offset
-    return None
+            if excess == target_excess:
+                return at
+            if first is None:
+                first = at
+            if balanced is None and excess == 0:
+                balanced = at
+        at = text.find(_SOURCE_CLOSE, at + 1, limit)
+    return balanced if balanced is not None else first
 
 
 def _classify(text: str, pos: int, limit: int) -> tuple[str, str, str | None]:
