@@ -26,7 +26,7 @@ from .export import ExportContext, ExportOptions, Output, get_exporter
 from .extract import extract_bytes
 from .model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta
 from .qa import load_config, run_qa
-from .store import Store, open_store
+from .store import DocRows, Store, doc_rows, open_store
 
 __all__ = ["BuildOptions", "RunStats", "build", "extract_corpus", "extract_source", "sources", "DEFAULT_FORMATS"]
 
@@ -105,9 +105,11 @@ def extract_source(source: Source, known_sha: str | None = None,
     return extract_bytes(data, source.rel, source_locale=source_locale)
 
 
-def _extract(task: tuple[Source, str | None, str]) -> Document | str:
-    """Pool worker: ``extract_source`` over one task tuple."""
-    return extract_source(*task)
+def _extract(task: tuple[Source, str | None, str]) -> DocRows | str:
+    """Pool worker: ``extract_source`` over one task tuple, returning the rows the store writes
+    (plain tuples: cheap to send back, and the TM's process only runs SQL)."""
+    result = extract_source(*task)
+    return result if isinstance(result, str) else doc_rows(result)
 
 
 def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1, engine: str = "local",
@@ -126,8 +128,8 @@ def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1, engi
                 seen.add(result)
             else:
                 stats.extracted += 1
-                seen.add(result.meta.path)
-                store.put(result)
+                seen.add(result.path)
+                store.put_rows(result)
             if progress:
                 progress(1)
     stats.removed = store.remove(path for path in known if path not in seen)

@@ -19,12 +19,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import OutputError
 from .model import Code, Document, Segment
 
-__all__ = ["MIGRATIONS", "Store", "UnitRow", "SegmentRow", "codes_from_json", "open_store"]
+__all__ = ["MIGRATIONS", "DocRows", "Store", "UnitRow", "SegmentRow", "codes_from_json", "doc_rows", "open_store"]
 
 _INITIAL = """
 CREATE TABLE files (
@@ -175,8 +175,12 @@ class SegmentRow:
     seq: int
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) builds per call
+
+
 def _codes_json(segment: Segment) -> str:
-    return json.dumps([[c.kind, c.type, c.raw, c.pair] for c in segment.codes], ensure_ascii=False)
+    codes = [[run.kind, run.type, run.raw, run.pair] for run in segment.runs if isinstance(run, Code)]
+    return _JSON.encode(codes) if codes else "[]"
 
 
 def _unit_key(source_locale: str, target_locale: str, source: str, target: str) -> bytes:
@@ -185,6 +189,51 @@ def _unit_key(source_locale: str, target_locale: str, source: str, target: str) 
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return digest.digest()
+
+
+class DocRows(NamedTuple):
+    """A Document as the rows :meth:`Store.put_rows` writes: plain tuples, cheap to pickle.
+
+    :func:`doc_rows` makes it where the article was extracted (a worker), so the
+    process that owns the TM only runs SQL.
+    """
+
+    path: str
+    """The article's path (the ``files.path`` key)."""
+    file: tuple[Any, ...]
+    """``files`` columns from ``path`` to ``lasthandoff``."""
+    units: list[tuple[Any, ...]]
+    """Per pair, ``units`` columns from ``key`` to ``target_codes``."""
+    occurrences: list[tuple[Any, ...]]
+    """Per pair (same order), ``(seq, seg_id, line, end_line)``."""
+    anomalies: list[tuple[Any, ...]]
+    """``(line, kind, message, snippet, seg_id, ttu)``."""
+    unpaired: list[tuple[Any, ...]]
+    """``(field, text, line)``."""
+
+
+def doc_rows(doc: Document) -> DocRows:
+    """The rows of ``doc``: unit keys, plain texts and code lists computed once, here."""
+    meta = doc.meta
+    source_locale, locale = meta.source_locale, meta.locale
+    units = []
+    occurrences = []
+    for seq, pair in enumerate(doc.pairs):
+        source, target = pair.source, pair.target
+        source_raw, target_raw = source.raw, target.raw
+        units.append((_unit_key(source_locale, locale, source_raw, target_raw), source_locale, locale,
+                      source_raw, target_raw, source.text, target.text, _codes_json(source), _codes_json(target)))
+        occurrences.append((seq, pair.id, pair.line, pair.end_line))
+    return DocRows(
+        meta.path,
+        (meta.path, locale, source_locale, doc.sha256, doc.size, doc.occurrences, meta.translation_type,
+         meta.source_commit, meta.openlocfilehash, meta.locfileid, meta.lasthandoff),
+        units, occurrences,
+        [(a.line, a.kind, a.message, a.snippet, a.id, a.ttu) for a in doc.anomalies],
+        [(u.field, u.text, u.line) for u in doc.unpaired])
+
+
+_KEYS_PER_QUERY = 500
 
 
 class Store:
@@ -202,39 +251,42 @@ class Store:
 
     def put(self, doc: Document) -> None:
         """Replace everything stored for ``doc``'s path with ``doc``."""
-        self.remove([doc.meta.path])
-        meta = doc.meta
+        self.put_rows(doc_rows(doc))
+
+    def put_rows(self, rows: DocRows) -> None:
+        """Replace everything stored for ``rows.path`` with ``rows`` (see :func:`doc_rows`).
+
+        Units are inserted in pair order, so a new unit gets the same id as when
+        pairs are inserted one by one; their ids are then read back in batches.
+        """
+        self.remove([rows.path])
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        file_id = self.db.execute(
+        db = self.db
+        file_id = db.execute(
             "INSERT INTO files (path, locale, source_locale, sha256, size, occurrences, translation_type,"
             " source_commit, openlocfilehash, locfileid, lasthandoff, extracted_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (meta.path, meta.locale, meta.source_locale, doc.sha256, doc.size, doc.occurrences,
-             meta.translation_type, meta.source_commit, meta.openlocfilehash, meta.locfileid,
-             meta.lasthandoff, now),
-        ).lastrowid
-        unit_sql = (
-            "INSERT INTO units (key, source_locale, target_locale, source_raw, target_raw, source_text,"
-            " target_text, source_codes, target_codes) VALUES (?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id"
-        )
-        occurrences = []
-        for seq, pair in enumerate(doc.pairs):
-            source, target = pair.source.raw, pair.target.raw
-            key = _unit_key(meta.source_locale, meta.locale, source, target)
-            (unit_id,) = self.db.execute(unit_sql, (
-                key, meta.source_locale, meta.locale, source, target, pair.source.text,
-                pair.target.text, _codes_json(pair.source), _codes_json(pair.target))).fetchone()
-            occurrences.append((file_id, unit_id, seq, pair.id, pair.line, pair.end_line))
-        self.db.executemany(
-            "INSERT INTO occurrences (file_id, unit_id, seq, seg_id, line, end_line) VALUES (?,?,?,?,?,?)",
-            occurrences)
-        self.db.executemany(
-            "INSERT INTO anomalies (file_id, line, kind, message, snippet, seg_id, ttu) VALUES (?,?,?,?,?,?,?)",
-            [(file_id, a.line, a.kind, a.message, a.snippet, a.id, a.ttu) for a in doc.anomalies])
-        self.db.executemany(
-            "INSERT INTO unpaired (file_id, field, text, line) VALUES (?,?,?,?)",
-            [(file_id, u.field, u.text, u.line) for u in doc.unpaired])
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (*rows.file, now)).lastrowid
+        if rows.units:
+            db.executemany(
+                "INSERT INTO units (key, source_locale, target_locale, source_raw, target_raw, source_text,"
+                " target_text, source_codes, target_codes) VALUES (?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (key) DO NOTHING", rows.units)
+            keys = list(dict.fromkeys(unit[0] for unit in rows.units))
+            ids: dict[bytes, int] = {}
+            for at in range(0, len(keys), _KEYS_PER_QUERY):
+                chunk = keys[at:at + _KEYS_PER_QUERY]
+                ids.update(db.execute(
+                    f"SELECT key, id FROM units WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+            db.executemany(
+                "INSERT INTO occurrences (file_id, unit_id, seq, seg_id, line, end_line) VALUES (?,?,?,?,?,?)",
+                [(file_id, ids[unit[0]], *occurrence) for unit, occurrence in zip(rows.units, rows.occurrences)])
+        if rows.anomalies:
+            db.executemany(
+                "INSERT INTO anomalies (file_id, line, kind, message, snippet, seg_id, ttu) VALUES (?,?,?,?,?,?,?)",
+                [(file_id, *anomaly) for anomaly in rows.anomalies])
+        if rows.unpaired:
+            db.executemany("INSERT INTO unpaired (file_id, field, text, line) VALUES (?,?,?,?)",
+                           [(file_id, *unpaired) for unpaired in rows.unpaired])
 
     def remove(self, paths: Iterable[str]) -> int:
         """Forget the given articles; returns how many were stored."""
