@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..registry import Registry
 from ..store import Store
 
 __all__ = ["ExportContext", "ExportOptions", "Exporter", "Output", "exporter", "get_exporter", "EXPORTERS"]
@@ -62,20 +62,6 @@ class ExportContext:
 Exporter = Callable[[ExportContext], Iterator[Output]]
 
 #: Format name → writer. Filled by the format modules' ``@exporter`` decorators.
-EXPORTERS: dict[str, Exporter] = {}
-
-
-def exporter(name: str) -> Callable[[Exporter], Exporter]:
-    """Register a writer under a format name."""
-    def register(func: Exporter) -> Exporter:
-        EXPORTERS[name] = func
-        return func
-    return register
-
-
-def get_exporter(name: str) -> Exporter:
-    """The writer for ``name``; an unknown name is an error listing the valid ones."""
-    try:
-        return EXPORTERS[name]
-    except KeyError:
-        raise ConfigError(f"unknown export format {name!r}; choose from: {', '.join(sorted(EXPORTERS))}") from None
+EXPORTERS: Registry[Exporter] = Registry("export format")
+exporter = EXPORTERS.register
+get_exporter = EXPORTERS.lookup

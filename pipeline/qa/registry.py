@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import ConfigError
+from ..registry import Registry
 from ..extract.inline import parse_segment
 from ..model import Segment
 from ..store import SegmentRow, Store
@@ -110,23 +110,14 @@ class CheckInfo:
 
 
 #: Check id → registered check, in registration (= report) order.
-CHECKS: dict[str, CheckInfo] = {}
+CHECKS: Registry[CheckInfo] = Registry("QA check")
+get_check = CHECKS.lookup
 
 
 def check(id: str, *, severity: Severity, scope: Scope = "segment", needs: str | None = None,
           **options: Any) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Register a check under ``id`` with its default severity and options."""
     def register(func: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        if id in CHECKS:
-            raise ValueError(f"check {id!r} registered twice")
-        CHECKS[id] = CheckInfo(id, severity, scope, func, dict(options), needs)
+        CHECKS.add(id, CheckInfo(id, severity, scope, func, dict(options), needs))
         return func
     return register
-
-
-def get_check(name: str) -> CheckInfo:
-    """The check registered as ``name``; an unknown name is an error listing the valid ones."""
-    try:
-        return CHECKS[name]
-    except KeyError:
-        raise ConfigError(f"unknown QA check {name!r}; choose from: {', '.join(CHECKS)}") from None

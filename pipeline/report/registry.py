@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..registry import Registry
 from ..export.registry import Output
 from ..qa.findings import Finding
 
@@ -46,20 +46,6 @@ class ReportContext:
 Reporter = Callable[[ReportContext], Iterator[Output]]
 
 #: Report format name → writer, filled by the format modules' ``@report`` decorators.
-REPORTS: dict[str, Reporter] = {}
-
-
-def report(name: str) -> Callable[[Reporter], Reporter]:
-    """Register a report writer under a format name."""
-    def register(func: Reporter) -> Reporter:
-        REPORTS[name] = func
-        return func
-    return register
-
-
-def get_report(name: str) -> Reporter:
-    """The writer for ``name``; an unknown name is an error listing the valid ones."""
-    try:
-        return REPORTS[name]
-    except KeyError:
-        raise ConfigError(f"unknown report format {name!r}; choose from: {', '.join(sorted(REPORTS))}") from None
+REPORTS: Registry[Reporter] = Registry("report format")
+report = REPORTS.register
+get_report = REPORTS.lookup
