@@ -51,6 +51,7 @@ __all__ = [
     "signature_text",
     "translation_label",
     "external_sort",
+    "SORT_CHUNK",
     "parse_clean",
     "unique_id",
 ]
@@ -58,6 +59,8 @@ __all__ = [
 #: One character that XML 1.0 does not allow anywhere in a document.
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
+#: Items :func:`external_sort` holds in memory before spilling a sorted run to disk.
+SORT_CHUNK = 20_000
 _FILE_SAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 T = TypeVar("T")
@@ -216,8 +219,10 @@ def translation_label(translation_type: str | None, repetitions: int, mt_repetit
     return translation_type
 
 
-def external_sort(items: Iterable[T], key: Callable[[T], Any], chunk: int = 20_000) -> Iterator[T]:
-    """``sorted(items, key=key)`` holding at most ``chunk`` items in memory (spills to temp files)."""
+def external_sort(items: Iterable[T], key: Callable[[T], Any], chunk: int | None = None) -> Iterator[T]:
+    """``sorted(items, key=key)`` holding at most ``chunk`` (:data:`SORT_CHUNK`) items in memory;
+    sorted runs spill to temporary files and are merged."""
+    chunk = chunk or SORT_CHUNK
     with tempfile.TemporaryDirectory(prefix="tmpipe-sort-") as tmp:
         files = []
         iterator = iter(items)

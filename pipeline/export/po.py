@@ -5,10 +5,11 @@ Files: ``po/<tgt>.po`` (``po/fr-FR.po``); ``msgfmt -c`` accepts them.
 Principles:
 
 1. Per occurrence: ``msgctxt`` is the segment id, ``#:`` the ``path:line`` it comes
-   from.  When a context + msgid pair was already used in the catalogue (the same id
-   in two articles, or twice in one) the context becomes ``path#id`` (then
-   ``path#id.2``…), so entries never collide.  This check keeps one 8-byte digest
-   per entry in memory; everything else is streamed.
+   from.  When several occurrences would get the same context + msgid (the same id
+   in two articles, or twice in one), each of them gets ``path#id`` instead (then
+   ``path#id.2``… within one article), so entries never collide.  Those keys are
+   found by a first pass that sorts digests on disk (:func:`external_sort`), so
+   memory stays flat however large the catalogue.
 2. ``#.`` comments say ``HT`` or ``MT``; machine translation is also flagged
    ``fuzzy``, the gettext way of saying "needs review" (``msgfmt`` leaves it out of
    ``.mo`` files unless ``--use-fuzzy``).
@@ -29,13 +30,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from itertools import groupby
 
 import polib
 
 from .. import __version__
 from ..atomic import atomic_open
 from ..store import SegmentRow
-from .common import Cleaner, file_stem, language_tag, signature_text, timestamp
+from .common import Cleaner, external_sort, file_stem, language_tag, signature_text, timestamp, unique_id
 from .registry import ExportContext, Output, exporter
 
 __all__ = ["gettext_language", "write_po"]
@@ -93,15 +95,24 @@ def _digest(context: str, msgid: str) -> bytes:
     return hashlib.blake2b(f"{context}\0{msgid}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
-def _entry(row: SegmentRow, clean: Cleaner, used: set[bytes]) -> polib.POEntry:
+def _key(row: SegmentRow, clean: Cleaner) -> bytes:
+    return _digest(clean(row.id), _split(clean(row.source_raw))[1])
+
+
+def _colliding(rows: Iterator[SegmentRow]) -> set[bytes]:
+    """Keys (segment id + msgid) that more than one occurrence has: usually none."""
+    clean = Cleaner()
+    keys = external_sort((_key(row, clean) for row in rows), key=lambda key: key)
+    return {key for key, same in groupby(keys) if sum(1 for _ in same) > 1}
+
+
+def _entry(row: SegmentRow, clean: Cleaner, colliding: set[bytes], seen: set[str]) -> polib.POEntry:
     s_lead, msgid, s_trail = _split(clean(row.source_raw))
     t_lead, msgstr, t_trail = _split(clean(row.target_raw))
     seg_id, path = clean(row.id), clean(row.file)
-    context, n = seg_id, 1
-    while _digest(context, msgid) in used:
-        n += 1
-        context = f"{path}#{seg_id}" if n == 2 else f"{path}#{seg_id}.{n - 1}"
-    used.add(_digest(context, msgid))
+    context = seg_id
+    if _digest(seg_id, msgid) in colliding:
+        context = unique_id(f"{path}#{seg_id}", seen)
     mt = row.translation_type == "MT"
     comments = ["MT: machine translation, needs review" if mt
                 else row.translation_type or "translation type not stated"]
@@ -121,15 +132,17 @@ def write_po(ctx: ExportContext) -> Iterator[Output]:
         shared = sum(1 for _, t in pairs if t == target_locale) > 1
         rel = f"po/{file_stem(src)}_{file_stem(tgt)}.po" if shared else f"po/{file_stem(tgt)}.po"
         clean = Cleaner()
-        used: set[bytes] = set()
+        colliding = _colliding(row for row in ctx.store.segments(target_locale)
+                               if row.source_locale == source_locale)
         count = fuzzy = 0
         with atomic_open(ctx.out / rel) as handle:
             handle.write(str(_header(ctx, src, tgt)))
-            for row in ctx.store.segments(target_locale):
-                if row.source_locale != source_locale:
-                    continue
-                entry = _entry(row, clean, used)
-                handle.write("\n" + entry.__unicode__(_WRAP))
-                count += 1
-                fuzzy += entry.fuzzy
+            rows = (row for row in ctx.store.segments(target_locale) if row.source_locale == source_locale)
+            for _, article in groupby(rows, key=lambda row: row.file):
+                seen: set[str] = set()
+                for row in article:
+                    entry = _entry(row, clean, colliding, seen)
+                    handle.write("\n" + entry.__unicode__(_WRAP))
+                    count += 1
+                    fuzzy += entry.fuzzy
         yield Output(rel, "po", count, src, tgt, {"fuzzy": fuzzy, "illegal_chars": clean.count})

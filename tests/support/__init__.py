@@ -1,0 +1,1 @@
+"""Helpers for the export tests: grammars, read-back with real readers, expected texts."""

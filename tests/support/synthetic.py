@@ -1,0 +1,44 @@
+"""Translation memories made in code, for what no article can hold (illegal characters,
+tens of thousands of units), and running one exporter in process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipeline.export import ExportContext, ExportOptions, Output, get_exporter
+from pipeline.extract.inline import parse_segment
+from pipeline.model import Document, DocumentMeta, Pair
+from pipeline.store import Store, open_store
+
+__all__ = ["SIGNATURE", "make_store", "export", "numbered_docs"]
+
+SIGNATURE = {"tool": "tmpipe", "version": "test", "options": {}, "input": "0" * 64}
+
+
+def make_store(path: Path, docs: Iterable[tuple[str, str, str, list[tuple[str, str, str]]]]) -> Store:
+    """A TM at ``path`` from ``(rel path, locale, MT|HT, [(id, source raw, target raw)…])``."""
+    store = open_store(path)
+    for rel, locale, kind, pairs in docs:
+        doc_pairs = tuple(Pair(seg_id, parse_segment(source), parse_segment(target), n + 1, n + 1)
+                          for n, (seg_id, source, target) in enumerate(pairs))
+        store.put(Document(DocumentMeta(rel, locale, translation_type=kind, source_commit="c0ffee",
+                                        locfileid="1", lasthandoff="01/01/2024"),
+                           f"{hash(rel):x}", 1, len(doc_pairs), doc_pairs))
+    store.commit()
+    return store
+
+
+def numbered_docs(docs: int, pairs: int, locales: tuple[str, ...] = ("fr-FR",)):
+    """Distinct, markup-rich pairs: ``docs × pairs`` occurrences per locale, half of the docs MT."""
+    for locale in locales:
+        for d in range(docs):
+            yield (f"{locale}/doc{d:05}.md", locale, "MT" if d % 2 else "HT", [
+                (f"{d:05x}-{p}", f"Select **Item {d}.{p}** in [the list](x{p}.md) and `run {p}`.",
+                 f"Sélectionnez **l’élément {d}.{p}** dans [la liste](x{p}.md) et `run {p}`.")
+                for p in range(pairs)])
+
+
+def export(store: Store, out: Path, fmt: str, **options: bool) -> list[Output]:
+    """Run one exporter over ``store`` into ``out``."""
+    return list(get_exporter(fmt)(ExportContext(store, out, ExportOptions(**options), SIGNATURE)))

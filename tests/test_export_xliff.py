@@ -1,0 +1,119 @@
+"""XLIFF 1.2 and XLIFF 2 specifics: one ``<file>`` per article, unique ids, MT states,
+inline codes (``bpt``/``ept``/``ph``; ``pc``/``ph`` or ``sc``/``ec`` with ``dataRef``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from lxml import etree
+
+from support.builds import EDGE_CORPUS, Built, build_once
+
+X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
+X2 = "{urn:oasis:names:tc:xliff:document:2.0}"
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_once(tmp_path_factory, EDGE_CORPUS, "--split-mt", "--multilingual")
+
+
+def articles(built: Built, locale: str) -> dict[str, list]:
+    store = built.store()
+    out: dict[str, list] = {}
+    for row in store.segments(locale):
+        out.setdefault(row.file, []).append(row)
+    store.close()
+    return out
+
+
+# -- XLIFF 1.2 ---------------------------------------------------------------------------
+
+def test_xliff12_has_one_file_per_article_in_corpus_order(edge: Built) -> None:
+    root = etree.parse(str(edge.out / "xliff-1.2/en-US_fr-FR.xlf")).getroot()
+    assert root.get("version") == "1.2" and root.nsmap[None] == X12[1:-1]
+    files = root.findall(X12 + "file")
+    expected = articles(edge, "fr-FR")
+    assert [f.get("original") for f in files] == list(expected)
+    for element in files:
+        assert element.get("datatype") == "x-markdown"
+        assert (element.get("source-language"), element.get("target-language")) == ("en-US", "fr-FR")
+        units = element.findall(f"{X12}body/{X12}trans-unit")
+        assert [u.get("resname") for u in units] == [r.id for r in expected[element.get("original")]]
+        ids = [u.get("id") for u in units]
+        assert len(ids) == len(set(ids)), "trans-unit ids are unique in each <file>"
+    repeated = [u.get("id") for u in root.iter(X12 + "trans-unit") if u.get("resname") == "e1a2b-114"]
+    assert repeated == ["e1a2b-114", "e1a2b-114.2"]
+
+
+def test_xliff12_states_say_which_translations_are_machine_made(edge: Built) -> None:
+    root = etree.parse(str(edge.out / "xliff-1.2/en-US_fr-FR.xlf")).getroot()
+    for element in root.iter(X12 + "file"):
+        mt = element.find(f"{X12}header/{X12}note[@from='front-matter']").text == "ms.translationtype: MT"
+        for target in element.iter(X12 + "target"):
+            if mt:
+                assert target.attrib["state"] == "needs-review-translation"
+                assert target.attrib["state-qualifier"] == "mt-suggestion"
+            else:
+                assert target.attrib["state"] == "translated" and "state-qualifier" not in target.attrib
+    assert {t.get("state") for t in root.iter(X12 + "target")} == {"translated", "needs-review-translation"}
+
+
+def test_xliff12_locations_and_inline_ids(edge: Built) -> None:
+    root = etree.parse(str(edge.out / "xliff-1.2/en-US_fr-FR.xlf")).getroot()
+    for unit in root.iter(X12 + "trans-unit"):
+        context = {c.get("context-type"): c.text for c in unit.iter(X12 + "context")}
+        assert context["sourcefile"].endswith(".md") and context["linenumber"].isdigit()
+        source, target = unit.find(X12 + "source"), unit.find(X12 + "target")
+        for part in (source, target):
+            assert {b.get("rid") for b in part.iter(X12 + "bpt")} == {e.get("rid") for e in part.iter(X12 + "ept")}
+            starts = [c.get("id") for c in part.iter(X12 + "bpt", X12 + "ph")]
+            assert len(starts) == len(set(starts))
+        if unit.get("resname") == "e1a2b-108":  # "Click OK to <strong>confirm</strong>." + an added **OK**
+            strong, = [b for b in target.iter(X12 + "bpt") if b.text == "<strong>"]
+            assert strong.get("id") == source.find(X12 + "bpt").get("id") == "1"
+            assert [b.get("ctype") for b in target.iter(X12 + "bpt")] == ["bold", "bold"]
+
+
+# -- XLIFF 2 ------------------------------------------------------------------------------
+
+def test_xliff2_document_files_and_units(edge: Built) -> None:
+    root = etree.parse(str(edge.out / "xliff-2/en-US_fr-FR.xlf")).getroot()
+    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.1", "en-US", "fr-FR")
+    assert root.nsmap[None] == X2[1:-1]
+    files = root.findall(X2 + "file")
+    assert [f.get("original") for f in files] == list(articles(edge, "fr-FR"))
+    assert len({f.get("id") for f in files}) == len(files)
+    for element in files:
+        ids = [u.get("id") for u in element.iter(X2 + "unit")]
+        assert len(ids) == len(set(ids))
+    names = Counter(u.get("name") for u in root.iter(X2 + "unit"))
+    assert names["e1a2b-114"] == 2
+
+
+def test_xliff2_states(edge: Built) -> None:
+    root = etree.parse(str(edge.out / "xliff-2/en-US_ja-JP.xlf")).getroot()
+    assert {(s.get("state"), s.get("subState")) for s in root.iter(X2 + "segment")} == {("initial", "tmpipe:mt")}
+    root = etree.parse(str(edge.out / "xliff-2/en-US_sr-Latn-RS.xlf")).getroot()
+    assert {(s.get("state"), s.get("subState")) for s in root.iter(X2 + "segment")} == {("translated", None)}
+
+
+def test_xliff2_every_dataref_resolves_and_crossing_pairs_use_sc_ec(edge: Built) -> None:
+    root = etree.parse(str(edge.out / "xliff-2/en-US_fr-FR.xlf")).getroot()
+    for unit in root.iter(X2 + "unit"):
+        data = [d.get("id") for d in unit.iter(X2 + "data")]
+        assert len(data) == len(set(data))
+        refs = [c.get(a) for c in unit.iter(X2 + "pc", X2 + "ph", X2 + "sc", X2 + "ec")
+                for a in ("dataRef", "dataRefStart", "dataRefEnd") if c.get(a)]
+        assert set(refs) <= set(data)
+        for part in unit.iter(X2 + "source", X2 + "target"):
+            ids = [c.get("id") for c in part.iter(X2 + "pc", X2 + "ph", X2 + "sc")]
+            assert len(ids) == len(set(ids))
+            assert {e.get("startRef") for e in part.iter(X2 + "ec")} == {s.get("id") for s in part.iter(X2 + "sc")}
+    crossing, = [u for u in root.iter(X2 + "unit") if u.get("name") == "e1a2b-107"]
+    source = crossing.find(f"{X2}segment/{X2}source")
+    assert [etree.QName(c).localname for c in source] == ["sc", "sc", "ec", "ec"]
+    nested, = [u for u in root.iter(X2 + "unit") if u.get("name") == "e1a2b-105"]
+    pc = nested.find(f"{X2}segment/{X2}source/{X2}pc")
+    assert pc.get("type") == "image" and pc.find(X2 + "pc").get("subType") == "xlf:b"

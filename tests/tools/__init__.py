@@ -1,0 +1,1 @@
+"""Drivers for real tools the export tests run (OmegaT)."""
