@@ -10,8 +10,10 @@ Principles:
 3. Copies are perturbed so they are not duplicates: segment ids get a new
    5-hex prefix per copy, and most pairs get one word of their target and of
    their source changed (the letters of the last plain word rotated), so the
-   TM grows with the corpus as it would with new articles.  About one pair in
-   five is left as it was, as real doc sets repeat boilerplate.
+   TM grows with the corpus as it would with new articles.  Both texts of a
+   pair change or neither (a changed source without a changed translation would
+   be an inconsistency real corpora rarely hold); about one pair in five is left
+   as it was, as real doc sets repeat boilerplate.
 4. Only markup-free tails of span texts are touched, so every span pair,
    inline code and anomaly of the seed is still there, in the same shape.
 5. Generation is deterministic: the same seeds and size give the same bytes.
@@ -76,15 +78,26 @@ def _digest(*parts: object) -> bytes:
 
 
 def _rotate_tail(text: str, salt: str) -> str:
-    """Rotate the letters of the last plain word after the last markup character."""
+    """Rotate the letters of the last plain word after the last markup character (if any)."""
     cut = max((m.end() for m in _MARKUP.finditer(text)), default=0)
     words = list(_WORD.finditer(text, cut))
-    if not words:
-        return text
-    word = words[-1]
-    letters = word.group()
-    shift = 1 + _digest(salt)[0] % (len(letters) - 1)
-    return text[:word.start()] + letters[shift:] + letters[:shift] + text[word.end():]
+    for word in reversed(words):
+        letters = word.group()
+        if len(set(letters)) > 1:
+            shift = 1 + _digest(salt)[0] % (len(letters) - 1)
+            while letters[shift:] + letters[:shift] == letters:
+                shift = shift % (len(letters) - 1) + 1
+            return text[:word.start()] + letters[shift:] + letters[:shift] + text[word.end():]
+    return text
+
+
+def _rotate_pair(match: re.Match[str], salt: str) -> str:
+    """A pair with both texts changed, or unchanged when either has no word to change
+    (a new source always comes with a new translation)."""
+    target, source = _rotate_tail(match.group(2), salt + "t"), _rotate_tail(match.group(4), salt + "s")
+    if target == match.group(2) or source == match.group(4):
+        return match.group()
+    return match.group(1) + target + match.group(3) + source + match.group(5)
 
 
 def perturb(text: str, copy: int) -> str:
@@ -102,9 +115,7 @@ def perturb(text: str, copy: int) -> str:
         n = next(counter)
         if _digest(copy, n)[1] % 5 == 0:
             return match.group()
-        salt = f"{copy}:{n}"
-        return (match.group(1) + _rotate_tail(match.group(2), salt + "t") + match.group(3)
-                + _rotate_tail(match.group(4), salt + "s") + match.group(5))
+        return _rotate_pair(match, f"{copy}:{n}")
 
     return _ID.sub(new_id, _PAIR.sub(new_words, text))
 
@@ -143,7 +154,7 @@ def generate(dest: Path, megabytes: float, seed: Path | None = None) -> Generate
 
 
 def touch(root: Path, fraction: float = 0.01) -> list[Path]:
-    """Change ``fraction`` of the articles under ``root`` in place (one word per pair), as an edit would.
+    """Change ``fraction`` of the articles under ``root`` in place (one word per side of each pair).
 
     Returns the changed files: every ``1/fraction``-th in sorted order, at least one.
     """
@@ -155,9 +166,7 @@ def touch(root: Path, fraction: float = 0.01) -> list[Path]:
         counter = iter(range(1 << 30))
 
         def edit(match: re.Match[str]) -> str:
-            salt = f"edit:{next(counter)}"
-            return (match.group(1) + _rotate_tail(match.group(2), salt) + match.group(3)
-                    + match.group(4) + match.group(5))
+            return _rotate_pair(match, f"edit:{next(counter)}")
 
         path.write_bytes(_PAIR.sub(edit, text).encode("utf-8", "surrogateescape"))
     return changed
