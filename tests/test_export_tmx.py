@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pipeline.export.tmx import PAIRED_TYPES, PLACEHOLDER_TYPES
+from pipeline.export.tmx import PAIRED_TYPES, PLACEHOLDER_TYPES, tuck_edge_whitespace
+from pipeline.extract.inline import parse_segment
 from support.builds import EDGE_CORPUS, Built, build_once, tmpipe
+from tools.omegat import level1
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -121,6 +123,32 @@ def test_no_seg_starts_or_ends_with_whitespace(plain: Built) -> None:
                 assert text == text.strip(), (path, text)
                 moved += "x-leading-whitespace" in props(tuv)
     assert moved, "the fixture has segments with outer whitespace"
+
+
+def test_text_outside_codes_has_no_outer_whitespace_either(plain: Built) -> None:
+    """What OmegaT matches on by default (inline codes dropped) must not start or end with
+    whitespace: OmegaT trims its own segments, never TMX sources."""
+    for path in (plain.out / "tmx").rglob("*.tmx"):
+        for tu in tus(path):
+            for tuv in tu.findall("tuv"):
+                text = level1(tuv.find("seg"))
+                assert text == text.strip(), (path, etree.tostring(tuv.find("seg"), encoding=str))
+    fr = {"".join(seg(tu, "en-US").itertext()): tu for tu in tus(plain.out / "tmx/en-US_fr-FR.tmx")}
+    code = seg(fr["Update the value: `https://x.test/?a=<b>&c=d`"], "en-US").find("ph")
+    assert code.text == " `https://x.test/?a=<b>&c=d`"
+
+
+@pytest.mark.parametrize("raw, runs", [
+    ("`X` requires it", ["`X` ", "requires it"]),
+    ("value: `x`", ["value:", " `x`"]),
+    ("**Choose:** `Excel`", ["**", "Choose:", "**", " `Excel`"]),
+    ("<strong>Modification </strong>", ["<strong>", "Modification", " </strong>"]),
+    ("plain  text", ["plain  text"]),
+    ("**a** b **c**", ["**", "a", "**", " b ", "**", "c", "**"]),
+])
+def test_edge_whitespace_is_tucked_into_the_nearest_code(raw: str, runs: list[str]) -> None:
+    tucked = tuck_edge_whitespace(parse_segment(raw).runs)
+    assert [r.raw for r in tucked] == runs and "".join(runs) == raw
 
 
 def test_language_tags_are_bcp47_whatever_case_the_corpus_used(plain: Built) -> None:

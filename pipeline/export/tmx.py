@@ -20,7 +20,11 @@ Principles:
    (:data:`PLACEHOLDER_TYPES`); the original markup is the element's text.
 4. No ``seg`` starts or ends with whitespace: it is moved to the ``tuv``'s
    ``x-leading-whitespace``/``x-trailing-whitespace`` props (a JSON string), so
-   ``leading + seg markup + trailing`` is the raw text again.
+   ``leading + seg markup + trailing`` is the raw text again.  Nor does the text a
+   CAT tool sees once it drops inline codes (OmegaT's default): whitespace between
+   codes at the start or end of a segment and its text is written inside the
+   nearest such code (:func:`tuck_edge_whitespace`), so ```X` requires`` is
+   ``<ph>`X` </ph>requires``, which OmegaT matches as ``requires``.
 5. XML-illegal characters become U+FFFD, counted in ``illegal_chars``.
 6. The header carries the reproducibility signature (``x-tmpipe-signature``).
    No DOCTYPE is written (validators are given the DTD explicitly; readers that
@@ -46,7 +50,7 @@ from .common import (Cleaner, external_sort, file_stem, language_tag, link_codes
                      signature_text, stable_id, timestamp, translation_label, trim_runs)
 from .registry import ExportContext, Output, exporter
 
-__all__ = ["PAIRED_TYPES", "PLACEHOLDER_TYPES", "write_tmx"]
+__all__ = ["PAIRED_TYPES", "PLACEHOLDER_TYPES", "tuck_edge_whitespace", "write_tmx"]
 
 #: Our paired code types → TMX ``bpt@type`` (TMX's own values; others become ``x-<type>``).
 PAIRED_TYPES = {"bold": "bold", "italic": "italic", "ulined": "ulined", "link": "link"}
@@ -164,12 +168,46 @@ def _write_seg(xf: Any, runs: tuple[Run, ...], ids: dict[int, int]) -> None:
                     xf.write(run.raw)
 
 
+def tuck_edge_whitespace(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """Move whitespace that separates leading/trailing codes from the text into those codes.
+
+    ``[ph, Text(" requires")]`` becomes ``[ph + " ", Text("requires")]`` and
+    ``[Text("value: "), ph]`` becomes ``[Text("value:"), " " + ph]``; the raw text
+    (all runs joined) is unchanged.
+    """
+    out = list(runs)
+    for forward in (True, False):
+        order = range(len(out)) if forward else range(len(out) - 1, -1, -1)
+        code_at = None
+        for index in order:
+            run = out[index]
+            if isinstance(run, Code):
+                code_at = index
+                continue
+            if code_at is None:
+                break
+            kept = run.raw.lstrip() if forward else run.raw.rstrip()
+            moved = run.raw[:len(run.raw) - len(kept)] if forward else run.raw[len(kept):]
+            code = out[code_at]
+            assert isinstance(code, Code)
+            out[code_at] = Code(code.kind, code.type, code.raw + moved if forward else moved + code.raw, code.pair)
+            out[index] = Text(kept)
+            if kept:
+                break
+    return tuple(run for run in out if not (isinstance(run, Text) and not run.raw))
+
+
+def _trimmed(runs: tuple[Run, ...]) -> tuple[str, tuple[Run, ...], str]:
+    lead, core, trail = trim_runs(runs)
+    return lead, tuck_edge_whitespace(core), trail
+
+
 def _sides(unit: UnitRow, clean: Cleaner) -> tuple[_Side, _Side]:
     source = parse_clean(unit.source_raw, clean)
     target = parse_clean(unit.target_raw, clean)
     src_ids, tgt_ids = link_codes(source.runs, target.runs)
-    s_lead, s_runs, s_trail = trim_runs(source.runs)
-    t_lead, t_runs, t_trail = trim_runs(target.runs)
+    s_lead, s_runs, s_trail = _trimmed(source.runs)
+    t_lead, t_runs, t_trail = _trimmed(target.runs)
     return (_Side(language_tag(unit.source_locale), s_runs, src_ids, s_lead, s_trail),
             _Side(language_tag(unit.target_locale), t_runs, tgt_ids, t_lead, t_trail))
 
@@ -262,7 +300,7 @@ def _write_multilingual(ctx: ExportContext, stamp: str) -> Output:
         ordered = external_sort(_candidates(ctx), key=lambda c: c[:6])
         for (source_locale, source_raw), group in groupby(ordered, key=lambda c: c[:2]):
             source = parse_clean(source_raw, writer.clean)
-            lead, runs, trail = trim_runs(source.runs)
+            lead, runs, trail = _trimmed(source.runs)
             src_ids = {code.pair: code.pair for code in source.codes}
             sides: list[_Side] = []
             usage = 0
@@ -272,7 +310,7 @@ def _write_multilingual(ctx: ExportContext, stamp: str) -> Output:
                     pass
                 target = parse_clean(best.target_raw, writer.clean)
                 _, tgt_ids = link_codes(source.runs, target.runs)
-                t_lead, t_runs, t_trail = trim_runs(target.runs)
+                t_lead, t_runs, t_trail = _trimmed(target.runs)
                 props = [("x-file", best.file), ("x-id", best.seg_id),
                          ("x-repetitions", str(-best.minus_repetitions))]
                 if best.label:
