@@ -253,8 +253,15 @@ def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stam
         for writer in writers.values():
             writer.abort(exc)
         raise
-    for mt, writer in sorted(writers.items()):
-        writer.close()
+    pending = [writer for _, writer in sorted(writers.items())]
+    try:
+        while pending:
+            pending[0].close()
+            pending.pop(0)
+    except BaseException as exc:
+        for writer in pending[1:]:
+            writer.abort(exc)
+        raise
     for mt, writer in sorted(writers.items()):
         yield _output(writer, src, tgt, mt=mt)
 
