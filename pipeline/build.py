@@ -28,7 +28,8 @@ from .model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta
 from .qa import load_config, run_qa
 from .store import DocRows, Store, doc_rows, open_store
 
-__all__ = ["BuildOptions", "RunStats", "build", "extract_corpus", "extract_source", "sources", "DEFAULT_FORMATS"]
+__all__ = ["BuildOptions", "RunStats", "build", "export", "extract_corpus", "extract_source", "sources",
+           "DEFAULT_FORMATS"]
 
 #: Formats ``tmpipe build`` writes unless told otherwise (the ones registered).
 DEFAULT_FORMATS = ("tmx", "xliff-1.2", "xliff-2", "po", "csv", "parquet")
@@ -175,12 +176,7 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
                                    scheduler=options.scheduler, source_locale=options.source_locale,
                                    progress=progress)
             summary = store.summary()
-            signature = {
-                "tool": "tmpipe", "version": __version__,
-                "options": {"formats": list(options.formats), "source_locale": options.source_locale,
-                            **asdict(options.export)},
-                "input": fingerprint(store),
-            }
+            signature = _signature(store, options.formats, options.export, options.source_locale)
             ctx = ExportContext(store, out, options.export, signature)
             outputs = [Output(TM_NAME, "sqlite", summary["units"])]
             for _, write in exporters:
@@ -201,7 +197,52 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
             "extraction": {**summary, "run": asdict(stats)},
             "outputs": [o.to_json() for o in outputs],
         }
-        with atomic_open(out / MANIFEST) as handle:
-            json.dump(manifest, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
+        _write_manifest(out, manifest)
     return manifest
+
+
+def _signature(store: Store, formats: Sequence[str], export: ExportOptions, source_locale: str) -> dict[str, Any]:
+    return {"tool": "tmpipe", "version": __version__,
+            "options": {"formats": list(formats), "source_locale": source_locale, **asdict(export)},
+            "input": fingerprint(store)}
+
+
+def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    with atomic_open(out / MANIFEST) as handle:
+        json.dump(manifest, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+
+
+def export(tm: Path, out: Path, formats: Sequence[str], options: ExportOptions = ExportOptions()) -> dict[str, Any]:
+    """Write ``formats`` from an existing TM into ``out``; returns the manifest.
+
+    When ``out`` already holds a manifest (a build directory), its entries for
+    the files written are replaced and the rest kept.
+    """
+    exporters = [get_exporter(name) for name in formats]
+    with _locked(out):
+        store = open_store(tm, readonly=True)
+        try:
+            ctx = ExportContext(store, out, options, _signature(store, formats, options, SOURCE_LOCALE))
+            outputs = [output for write in exporters for output in write(ctx)]
+        finally:
+            store.close()
+        previous = _read_manifest(out / MANIFEST)
+        written = {o.path for o in outputs}
+        manifest = {**previous, "tool": "tmpipe", "version": __version__,
+                    "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "signature": ctx.signature,
+                    "outputs": [o for o in previous.get("outputs", []) if o.get("path") not in written]
+                    + [o.to_json() for o in outputs]}
+        _write_manifest(out, manifest)
+    return manifest
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"{path}: existing manifest cannot be read: {exc}") from exc
+    return data if isinstance(data, dict) else {}

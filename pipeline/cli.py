@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, extract_source, sources
+from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, export, extract_source, sources
 from .engine import ENGINES
 from .errors import TmpipeError
 from .export import EXPORTERS, ExportOptions, get_exporter
@@ -48,6 +48,13 @@ def corpus_argument(func: Callable[..., Any]) -> Callable[..., Any]:
                           type=click.Path(path_type=Path))(func)
 
 
+def export_switches(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--split-mt`` and ``--multilingual``, shared by ``build`` and ``export``."""
+    func = click.option("--multilingual", is_flag=True, help="Also write one TMX across all target locales.")(func)
+    return click.option("--split-mt", is_flag=True,
+                        help="Write machine-translated units to separate files.")(func)
+
+
 def qa_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
     """The QA options ``build`` and ``qa`` share: --english, --baseline, --config."""
     func = click.option("--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -77,8 +84,7 @@ def main() -> None:
 @click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
               help=f"Export format (repeatable). Default: {', '.join(DEFAULT_FORMATS)}.")
 @click.option("--source-locale", default="en-US", show_default=True, help="Language of the English twins.")
-@click.option("--split-mt", is_flag=True, help="Write machine-translated units to separate files.")
-@click.option("--multilingual", is_flag=True, help="Also write one TMX across all target locales.")
+@export_switches
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @qa_inputs
 @click.option("--no-qa", is_flag=True, help="Skip the QA checks and reports.")
@@ -190,6 +196,30 @@ def stats(out: Path, as_json: bool) -> None:
                    f" {row['anomalies']:>9} {row['units']:>8}")
     click.echo(f"{'total':<10} {summary['files']:>6} {summary['occurrences']:>12} {summary['pairs']:>8}"
                f" {summary['anomalies']:>9} {summary['units']:>8}")
+
+
+@main.command("export", context_settings=CONTEXT)
+@click.option("--tm", type=click.Path(path_type=Path), default=Path("exports") / TM_NAME, show_default=True,
+              help="The translation memory to export (a tm.sqlite, or a build directory).")
+@click.option("-f", "--format", "formats", multiple=True, metavar="NAME", required=True,
+              help="Export format (repeatable); see tmpipe formats.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output directory; its manifest.json lists the files written.")
+@export_switches
+@handle_errors
+def export_cmd(tm: Path, formats: tuple[str, ...], out: Path, split_mt: bool, multilingual: bool) -> None:
+    """Write export formats from an existing TM without re-reading the corpus.
+
+    \b
+    Example:
+      tmpipe export --tm exports/tm.sqlite --format tmx -o handoff
+      tmpipe export --tm exports --format tmx --split-mt --multilingual -o omegat-tm
+    """
+    manifest = export(tm / TM_NAME if tm.is_dir() else tm, out, formats,
+                      ExportOptions(split_mt=split_mt, multilingual=multilingual))
+    written = [o for o in manifest["outputs"] if o["format"] in formats]
+    for output in written:
+        click.echo(f"{output['path']}\t{output['format']}\t{output['units']} units")
 
 
 @main.command("qa", context_settings=CONTEXT)

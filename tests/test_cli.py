@@ -91,3 +91,28 @@ def test_help_ends_with_examples() -> None:
     for command in ("build", "extract", "stats"):
         result = run_tmpipe(command, "--help", check=True)
         assert "Example:" in result.stdout and "tmpipe " + command in result.stdout
+
+
+def test_export_writes_formats_from_an_existing_tm(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "handoff"
+    result = run_tmpipe("export", "--tm", built / "tm.sqlite", "-f", "tmx", "-f", "po", "--split-mt", "-o", out,
+                        check=True)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {o["format"] for o in manifest["outputs"]} == {"tmx", "po"}
+    assert any(o.get("mt") for o in manifest["outputs"]), "--split-mt writes machine-translation TMX files"
+    for output in manifest["outputs"]:
+        assert (out / output["path"]).is_file()
+        assert f"{output['path']}\t{output['format']}\t{output['units']} units" in result.stdout
+    assert manifest["signature"]["options"]["split_mt"] is True
+    before = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    run_tmpipe("export", "--tm", built, "-f", "tmx", "-o", built, check=True)
+    after = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    assert after["extraction"] == before["extraction"], "exporting into a build keeps its manifest"
+    assert {o["path"] for o in before["outputs"]} <= {o["path"] for o in after["outputs"]}
+    assert any(o["format"] == "tmx" for o in after["outputs"])
+
+
+def test_export_of_a_missing_tm_is_a_one_line_error(tmp_path: Path) -> None:
+    result = run_tmpipe("export", "--tm", tmp_path / "none.sqlite", "-f", "tmx", "-o", tmp_path / "o")
+    assert result.returncode == 3
+    assert result.stderr.strip() == f"tmpipe: error: {tmp_path / 'none.sqlite'}: no such translation memory"
