@@ -21,8 +21,10 @@ test: $(STAMP)
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
-	work=$$(mktemp -d) && cp fuzz/seeds/* $$work/ && \
-	  $(BIN)/python fuzz/extract_fuzz.py -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 $$work
+	work=$$(mktemp -d) && mkdir $$work/corpus && cp fuzz/seeds/* $$work/corpus/ && \
+	  { $(BIN)/python fuzz/extract_fuzz.py -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	      -print_final_stats=1 $$work/corpus > $$work/fuzz.log 2>&1 || { tail -60 $$work/fuzz.log; exit 1; }; } && \
+	  grep -E '^(Done|stat::number_of_executed_units)' $$work/fuzz.log
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -224,7 +224,7 @@ def external_sort(items: Iterable[T], key: Callable[[T], Any], chunk: int | None
     sorted runs spill to temporary files and are merged."""
     chunk = chunk or SORT_CHUNK
     with tempfile.TemporaryDirectory(prefix="tmpipe-sort-") as tmp:
-        files = []
+        files: list[str] = []
         iterator = iter(items)
         while batch := sorted(islice(iterator, chunk), key=key):
             path = os.path.join(tmp, f"{len(files)}.pickle")

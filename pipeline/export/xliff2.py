@@ -105,7 +105,7 @@ class _Writer:
                 self._empty("ph", {"id": str(ids[run.pair]), "dataRef": data[run.raw], **_types(run)})
             else:  # a begin: its end is the matching code further on (well nested)
                 close = next(i for i in range(index + 1, stop)
-                             if isinstance(runs[i], Code) and runs[i].pair == run.pair)
+                             if isinstance(other := runs[i], Code) and other.pair == run.pair)
                 end = runs[close]
                 with self.xf.element(_Q + "pc", {"id": str(ids[run.pair]), "dataRefStart": data[run.raw],
                                                  "dataRefEnd": data[end.raw], **_types(run)}):

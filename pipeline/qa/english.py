@@ -105,7 +105,8 @@ class EnglishTree:
             return self._articles[rel]
         text = (self.root / rel).read_text(encoding="utf-8-sig", errors="replace")
         unquoted = _QUOTE.sub("", text)  # a segment may run over several "> " lines of an alert
-        entry = {"flat": _collapse(unquoted), "bare": no_space(unquoted), "sentences": None, "closest": {}}
+        entry: dict[str, Any] = {"flat": _collapse(unquoted), "bare": no_space(unquoted), "sentences": None,
+                                 "closest": {}}
         self._articles[rel] = entry
         if len(self._articles) > self._cache_size:
             self._articles.popitem(last=False)
@@ -121,7 +122,7 @@ class EnglishTree:
                 self._git_top = Path(out.stdout.strip()) if out.returncode == 0 else None
             except (OSError, subprocess.SubprocessError):
                 self._git_top = None
-        return self._git_top or None
+        return self._git_top if isinstance(self._git_top, Path) else None
 
     def git_blobs(self, rel: str, commit: str) -> tuple[str | None, str | None]:
         """Object ids of the article at ``commit`` and at ``HEAD`` (None where it does not exist)."""
