@@ -107,8 +107,15 @@ SELECT f.locale AS locale, f.path AS file, o.line AS line, o.end_line AS end_lin
 FROM occurrences o JOIN files f ON f.id = o.file_id JOIN units u ON u.id = o.unit_id;
 """
 
+#: Units by source text, for the queries that look units up by text (QA's locations of a variant):
+#: without it each lookup scans every unit of the locale.
+_UNITS_BY_SOURCE_TEXT = "CREATE INDEX units_by_source_text ON units (target_locale, source_text)"
+
 #: Named schema migrations, applied in order; append, never edit a released one.
-MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_initial", _INITIAL),)
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001_initial", _INITIAL),
+    ("0002_units_by_source_text", _UNITS_BY_SOURCE_TEXT),
+)
 
 @dataclass(frozen=True, slots=True)
 class UnitRow:
@@ -392,14 +399,18 @@ class Store:
         variant, ordered by locale, key text and most frequent variant first.
         """
         key, other = ("source_text", "target_text") if side == "source" else ("target_text", "source_text")
+        # One grouping pass, then a window count of the variants of each key text: a join of the
+        # groups back to the units would scan a locale's units once per group (quadratic).
         yield from self._rows(
-            f"WITH groups AS (SELECT target_locale, {key} AS k FROM units WHERE trim({key}) != ''"
-            f"   GROUP BY target_locale, {key} HAVING COUNT(DISTINCT {other}) > 1)"
-            f" SELECT u.target_locale, u.{key}, u.{other}, MIN(u.source_raw), MIN(u.target_raw),"
-            f"   SUM(u.repetitions) AS n"
-            f" FROM units u JOIN groups g ON g.target_locale = u.target_locale AND g.k = u.{key}"
-            f" WHERE u.repetitions > 0"
-            f" GROUP BY u.target_locale, u.{key}, u.{other} ORDER BY 1, 2, n DESC, 3")
+            f"WITH v AS (SELECT target_locale, {key} AS k, {other} AS o,"
+            f"   MIN(source_raw) FILTER (WHERE repetitions > 0) AS source_raw,"
+            f"   MIN(target_raw) FILTER (WHERE repetitions > 0) AS target_raw,"
+            f"   SUM(repetitions) FILTER (WHERE repetitions > 0) AS n,"
+            f"   COUNT(*) FILTER (WHERE repetitions > 0) AS live"
+            f"   FROM units WHERE trim({key}) != '' GROUP BY 1, 2, 3),"
+            f" w AS (SELECT *, COUNT(*) OVER (PARTITION BY target_locale, k) AS variants FROM v)"
+            f" SELECT target_locale, k, o, source_raw, target_raw, n FROM w"
+            f" WHERE variants > 1 AND live > 0 ORDER BY 1, 2, n DESC, 3")
 
     def qa_locations(self, locale: str, source_text: str, target_text: str,
                      limit: int = 10) -> list[tuple[str, int, str]]:
