@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import OutputError
-from .model import Code, Document, Segment
+from .model import Code, Document, Segment, Text
 
 __all__ = ["MIGRATIONS", "DocRows", "Store", "UnitRow", "SegmentRow", "codes_from_json", "doc_rows", "open_store"]
 
@@ -185,17 +185,25 @@ class SegmentRow:
 _JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) builds per call
 
 
-def _codes_json(segment: Segment) -> str:
-    codes = [[run.kind, run.type, run.raw, run.pair] for run in segment.runs if isinstance(run, Code)]
-    return _JSON.encode(codes) if codes else "[]"
-
-
 def _unit_key(source_locale: str, target_locale: str, source: str, target: str) -> bytes:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in (source_locale, target_locale, source, target):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    return digest.digest()
+    """BLAKE2b-128 of the four parts, each followed by NUL."""
+    data = f"{source_locale}\0{target_locale}\0{source}\0{target}\0".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _side(segment: Segment) -> tuple[str, str, str]:
+    """``(raw, text, codes JSON)`` of a segment in one pass over its runs."""
+    runs = segment.runs
+    if len(runs) == 1 and isinstance(runs[0], Text):  # plain text: most segments
+        return runs[0].raw, runs[0].text, "[]"
+    raws, texts, codes = [], [], []
+    for run in runs:
+        raws.append(run.raw)
+        if isinstance(run, Text):
+            texts.append(run.text)
+        else:
+            codes.append([run.kind, run.type, run.raw, run.pair])
+    return "".join(raws), "".join(texts), _JSON.encode(codes) if codes else "[]"
 
 
 class DocRows(NamedTuple):
@@ -226,10 +234,10 @@ def doc_rows(doc: Document) -> DocRows:
     units = []
     occurrences = []
     for seq, pair in enumerate(doc.pairs):
-        source, target = pair.source, pair.target
-        source_raw, target_raw = source.raw, target.raw
+        source_raw, source_text, source_codes = _side(pair.source)
+        target_raw, target_text, target_codes = _side(pair.target)
         units.append((_unit_key(source_locale, locale, source_raw, target_raw), source_locale, locale,
-                      source_raw, target_raw, source.text, target.text, _codes_json(source), _codes_json(target)))
+                      source_raw, target_raw, source_text, target_text, source_codes, target_codes))
         occurrences.append((seq, pair.id, pair.line, pair.end_line))
     return DocRows(
         meta.path,
