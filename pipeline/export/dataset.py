@@ -44,7 +44,7 @@ from .registry import ExportContext, Output, exporter
 __all__ = ["write_dataset", "BATCH", "PARTITION", "FOLDER"]
 
 #: Rows per Parquet row group (and per batch held in memory).
-BATCH = 50_000
+BATCH = 10_000
 #: The partition key, as it appears in folder names.
 PARTITION = "target_locale"
 #: The dataset's folder below the output directory.
