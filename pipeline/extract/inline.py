@@ -15,6 +15,7 @@ Principles:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -166,6 +167,14 @@ def parse_segment(raw: str) -> Segment:
     """Split a span's inner text into text runs and inline codes; ``.raw`` == ``raw``."""
     if _START.search(raw) is None:
         return Segment((Text(raw),) if raw else ())
+    return _parse_markup(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_markup(raw: str) -> Segment:
+    """``parse_segment`` of text that may hold markup.  Segments are immutable, and the same
+    marked-up texts recur (the English source of every locale, boilerplate), so recent
+    results are kept: about half of all calls in a real corpus are answered from the cache."""
     runs: list[Run] = []
     ids: dict[int, int] = {}
     pending: list[str] = []
