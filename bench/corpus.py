@@ -9,13 +9,14 @@ Principles:
    locale folder and front matter and every copy is a distinct article.
 3. Copies are perturbed so they are not duplicates: segment ids get a new
    5-hex prefix per copy, and most pairs get one word of their target and of
-   their source changed (the letters of the last plain word rotated), so the
+   their source changed (the letters of one plain word rotated), so the
    TM grows with the corpus as it would with new articles.  Both texts of a
    pair change or neither (a changed source without a changed translation would
    be an inconsistency real corpora rarely hold); about one pair in five is left
    as it was, as real doc sets repeat boilerplate.
-4. Only markup-free tails of span texts are touched, so every span pair,
-   inline code and anomaly of the seed is still there, in the same shape.
+4. Only words outside markup are touched (the last word after the last markup
+   character, else the first before the first), so every span pair, inline
+   code and anomaly of the seed is still there, in the same shape.
 5. Generation is deterministic: the same seeds and size give the same bytes.
 """
 
@@ -34,9 +35,10 @@ SHARED_SEEDS = ROOT.parent / "shared" / "corpus-dev"
 BUNDLED_SEEDS = ROOT / "corpus"
 
 _ID = re.compile(r'(data-(?:ttu|stu)-id=(?:"|&quot;))([0-9a-fA-F]{5})(-p?\d+)')
+_INNER = r"((?:[^<]|<(?!/?span\b))*)"  # a span's text: any markup but nested spans
 _PAIR = re.compile(
-    r'(<span data-ttu-id="[^"<>]+">)([^<]*)(</span><span class="sxs-lookup"><span data-stu-id="[^"<>]+">)'
-    r"([^<]*)(</span></span>)")
+    r'(<span data-ttu-id="[^"<>]+">)' + _INNER + r'(</span><span class="sxs-lookup"><span data-stu-id="[^"<>]+">)'
+    + _INNER + r"(</span></span>)")
 _MARKUP = re.compile(r"[<>\[\]()*_`!\\&|{}#~]")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -77,11 +79,13 @@ def _digest(*parts: object) -> bytes:
     return hashlib.blake2b("\0".join(map(str, parts)).encode(), digest_size=8).digest()
 
 
-def _rotate_tail(text: str, salt: str) -> str:
-    """Rotate the letters of the last plain word after the last markup character (if any)."""
-    cut = max((m.end() for m in _MARKUP.finditer(text)), default=0)
-    words = list(_WORD.finditer(text, cut))
-    for word in reversed(words):
+def _rotate_word(text: str, salt: str) -> str:
+    """Rotate the letters of one plain word: the last one after the last markup character,
+    else the first one before the first markup character; the text as it was if neither exists."""
+    marks = [m.start() for m in _MARKUP.finditer(text)]
+    tail = list(_WORD.finditer(text, marks[-1] + 1 if marks else 0))
+    head = list(_WORD.finditer(text, 0, marks[0])) if marks else []
+    for word in [*reversed(tail), *head]:
         letters = word.group()
         if len(set(letters)) > 1:
             shift = 1 + _digest(salt)[0] % (len(letters) - 1)
@@ -94,7 +98,7 @@ def _rotate_tail(text: str, salt: str) -> str:
 def _rotate_pair(match: re.Match[str], salt: str) -> str:
     """A pair with both texts changed, or unchanged when either has no word to change
     (a new source always comes with a new translation)."""
-    target, source = _rotate_tail(match.group(2), salt + "t"), _rotate_tail(match.group(4), salt + "s")
+    target, source = _rotate_word(match.group(2), salt + "t"), _rotate_word(match.group(4), salt + "s")
     if target == match.group(2) or source == match.group(4):
         return match.group()
     return match.group(1) + target + match.group(3) + source + match.group(5)
@@ -154,19 +158,29 @@ def generate(dest: Path, megabytes: float, seed: Path | None = None) -> Generate
 
 
 def touch(root: Path, fraction: float = 0.01) -> list[Path]:
-    """Change ``fraction`` of the articles under ``root`` in place (one word per side of each pair).
+    """Edit ``fraction`` of the articles under ``root`` in place (one word per side of each pair).
 
-    Returns the changed files: every ``1/fraction``-th in sorted order, at least one.
+    Every ``1/fraction``-th article in sorted order is picked (at least one); when
+    one has no pair that can change, the first article not picked stands in.
+    Returns the articles changed.
     """
     paths = sorted(root.rglob("*.md"))
-    step = max(1, round(1 / fraction)) if fraction > 0 else len(paths) + 1
-    changed = paths[::step] or paths[:1]
-    for path in changed:
-        text = path.read_bytes().decode("utf-8", "surrogateescape")
+    wanted = max(1, round(len(paths) * fraction))
+    picked = paths[::max(1, len(paths) // wanted)]
+    others = sorted(set(paths) - set(picked))
+    changed: list[Path] = []
+    for path in picked + others:
+        if len(changed) == wanted:
+            break
+        data = path.read_bytes()
+        text = data.decode("utf-8", "surrogateescape")
         counter = iter(range(1 << 30))
 
         def edit(match: re.Match[str]) -> str:
             return _rotate_pair(match, f"edit:{next(counter)}")
 
-        path.write_bytes(_PAIR.sub(edit, text).encode("utf-8", "surrogateescape"))
+        new = _PAIR.sub(edit, text).encode("utf-8", "surrogateescape")
+        if new != data:
+            path.write_bytes(new)
+            changed.append(path)
     return changed
