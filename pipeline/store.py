@@ -2,7 +2,7 @@
 
 Tables: ``files`` (one row per article, with its content hash and front matter),
 ``units`` (deduplicated source/target pairs per locale pair, with repetition
-counts kept by triggers), ``occurrences`` (every extracted pair, pointing at its
+counts the store recounts for the units a run touched), ``occurrences`` (every extracted pair, pointing at its
 file and unit), ``anomalies`` and ``unpaired`` (front matter text with no twin).
 The ``segments`` view joins them into one row per occurrence.
 
@@ -111,10 +111,24 @@ FROM occurrences o JOIN files f ON f.id = o.file_id JOIN units u ON u.id = o.uni
 #: without it each lookup scans every unit of the locale.
 _UNITS_BY_SOURCE_TEXT = "CREATE INDEX units_by_source_text ON units (target_locale, source_text)"
 
+#: ``units.repetitions``/``mt_repetitions`` are kept by :class:`Store` (see
+#: :meth:`Store.refresh_counts`): triggers rewrote a unit row for every occurrence
+#: inserted or deleted, the largest cost of writing a TM.
+_COUNTS_BY_STORE = "DROP TRIGGER occurrence_added; DROP TRIGGER occurrence_removed"
+
 #: Named schema migrations, applied in order; append, never edit a released one.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
     ("0002_units_by_source_text", _UNITS_BY_SOURCE_TEXT),
+    ("0003_counts_kept_by_store", _COUNTS_BY_STORE),
+)
+
+#: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``).
+_RECOUNT = (
+    "UPDATE units SET repetitions = (SELECT COUNT(*) FROM occurrences o WHERE o.unit_id = units.id),"
+    " mt_repetitions = (SELECT COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id"
+    "   WHERE o.unit_id = units.id AND f.translation_type IS 'MT')"
+    " WHERE id IN (SELECT id FROM temp.touched_units)"
 )
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +271,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
         self.db = connection
         self.path = path
+        self._touched = False  # whether temp.touched_units exists and may hold ids
 
     # -- writing ---------------------------------------------------------------
 
@@ -267,14 +282,17 @@ class Store:
     def put(self, doc: Document) -> None:
         """Replace everything stored for ``doc``'s path with ``doc``."""
         self.put_rows(doc_rows(doc))
+        self.refresh_counts()
 
     def put_rows(self, rows: DocRows) -> None:
         """Replace everything stored for ``rows.path`` with ``rows`` (see :func:`doc_rows`).
 
         Units are inserted in pair order, so a new unit gets the same id as when
         pairs are inserted one by one; their ids are then read back in batches.
+        The units' repetition counts are brought up to date by the next
+        :meth:`refresh_counts`, :meth:`remove`, :meth:`prune_units` or :meth:`commit`.
         """
-        self.remove([rows.path])
+        self._forget(rows.path)
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         db = self.db
         file_id = db.execute(
@@ -295,6 +313,8 @@ class Store:
             db.executemany(
                 "INSERT INTO occurrences (file_id, unit_id, seq, seg_id, line, end_line) VALUES (?,?,?,?,?,?)",
                 [(file_id, ids[unit[0]], *occurrence) for unit, occurrence in zip(rows.units, rows.occurrences)])
+            self._touch().executemany("INSERT OR IGNORE INTO temp.touched_units VALUES (?)",
+                                      [(unit_id,) for unit_id in ids.values()])
         if rows.anomalies:
             db.executemany(
                 "INSERT INTO anomalies (file_id, line, kind, message, snippet, seg_id, ttu) VALUES (?,?,?,?,?,?,?)",
@@ -305,19 +325,39 @@ class Store:
 
     def remove(self, paths: Iterable[str]) -> int:
         """Forget the given articles; returns how many were stored."""
-        removed = 0
-        for path in paths:
-            row = self.db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
-            if row is None:
-                continue
-            for table in ("occurrences", "anomalies", "unpaired"):
-                self.db.execute(f"DELETE FROM {table} WHERE file_id = ?", row)
-            self.db.execute("DELETE FROM files WHERE id = ?", row)
-            removed += 1
+        removed = sum(self._forget(path) for path in paths)
+        self.refresh_counts()
         return removed
+
+    def _forget(self, path: str) -> bool:
+        """Delete one article's rows, noting the units whose counts change; whether it was stored."""
+        row = self.db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return False
+        self._touch().execute(
+            "INSERT OR IGNORE INTO temp.touched_units SELECT unit_id FROM occurrences WHERE file_id = ?", row)
+        for table in ("occurrences", "anomalies", "unpaired"):
+            self.db.execute(f"DELETE FROM {table} WHERE file_id = ?", row)
+        self.db.execute("DELETE FROM files WHERE id = ?", row)
+        return True
+
+    def _touch(self) -> sqlite3.Connection:
+        """The connection, with its temporary table of units whose occurrences changed."""
+        if not self._touched:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS touched_units (id INTEGER PRIMARY KEY)")
+            self._touched = True
+        return self.db
+
+    def refresh_counts(self) -> None:
+        """Recount ``repetitions`` and ``mt_repetitions`` of the units whose occurrences changed
+        since the last refresh: one pass at the end of a run instead of a row rewrite per occurrence."""
+        if self._touched:
+            self.db.execute(_RECOUNT)
+            self.db.execute("DELETE FROM temp.touched_units")
 
     def prune_units(self) -> int:
         """Delete units no occurrence refers to any more."""
+        self.refresh_counts()
         return self.db.execute("DELETE FROM units WHERE repetitions <= 0").rowcount
 
     def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[Any]:
@@ -327,6 +367,7 @@ class Store:
             yield row
 
     def commit(self) -> None:
+        self.refresh_counts()
         self.db.commit()
 
     def close(self) -> None:
@@ -470,6 +511,7 @@ def open_store(path: Path | str, *, readonly: bool = False) -> Store:
             db = sqlite3.connect(path, isolation_level="DEFERRED")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA cache_size = -16384")  # 16 MB (default 2): keeps the unit-key index cached
             _migrate(db)
         db.execute("PRAGMA foreign_keys = ON")
         return Store(db, path)
