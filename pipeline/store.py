@@ -121,6 +121,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
     ("0002_units_by_source_text", _UNITS_BY_SOURCE_TEXT),
     ("0003_counts_kept_by_store", _COUNTS_BY_STORE),
+    ("0004_files_by_locale_path", "CREATE INDEX files_by_locale_path ON files (locale, path)"),
 )
 
 #: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``).
@@ -396,11 +397,15 @@ class Store:
             yield UnitRow(*row)
 
     def segments(self, target_locale: str | None = None) -> Iterator[SegmentRow]:
-        """Stream every occurrence (optionally of one locale) in corpus order."""
-        where, args = ("WHERE locale = ?", (target_locale,)) if target_locale else ("", ())
-        for row in self.db.execute(
-                f"SELECT * FROM segments {where} ORDER BY locale, file, seq", args):
-            yield SegmentRow(*row)
+        """Stream every occurrence (optionally of one locale) in corpus order.
+
+        One query per locale: each walks its files in path order (``files_by_locale_path``)
+        and their occurrences in order, where one query for all would sort every row."""
+        locales = [target_locale] if target_locale else [
+            locale for (locale,) in self.db.execute("SELECT DISTINCT locale FROM files ORDER BY locale")]
+        for locale in locales:
+            for row in self._rows("SELECT * FROM segments WHERE locale = ? ORDER BY file, seq", (locale,)):
+                yield SegmentRow(*row)
 
     def summary(self) -> dict[str, Any]:
         """Counts for the manifest: files, occurrences, pairs, anomalies, per locale."""
