@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +33,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            # The work is done and committed: a Ctrl-C now (during interpreter shutdown, when Python
+            # has put back the default handler) would only kill the process without a word.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            return result
         except TmpipeError as exc:
             click.echo(f"tmpipe: error: {exc}", err=True)
             sys.exit(exc.exit_code)

@@ -72,7 +72,7 @@ def _write_table(pa: Any, pq: Any, root: Path, table: str, rows: Iterable[Any], 
     for locale, group in groupby(rows, key=attrgetter(locale_field)):
         folder = root / table / f"{PARTITION}={quote(locale, safe='')}"
         folder.mkdir(parents=True)
-        count, sources = 0, set()
+        count, sources = 0, set[str]()
         with pq.ParquetWriter(folder / "part-0.parquet", schema) as writer:
             while batch := list(islice(group, BATCH)):
                 sources.update(map(source_locale, batch))
