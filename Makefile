@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: extract test bench fuzz clean
+.PHONY: extract test bench fuzz lint clean
 FUZZ_SECONDS ?= 60
 
 $(STAMP): pyproject.toml
@@ -18,6 +18,9 @@ extract: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/python -m mypy pipeline --ignore-missing-imports
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
