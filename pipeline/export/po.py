@@ -126,7 +126,7 @@ def _entry(row: SegmentRow, clean: Cleaner, colliding: set[bytes], seen: set[str
 @exporter("po")
 def write_po(ctx: ExportContext) -> Iterator[Output]:
     """``po/<tgt>.po`` per target locale: every occurrence, msgctxt = segment id."""
-    pairs = ctx.store.locale_pairs()
+    pairs = ctx.locale_pairs()
     for source_locale, target_locale in pairs:
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         shared = sum(1 for _, t in pairs if t == target_locale) > 1

@@ -57,6 +57,13 @@ class ExportContext:
     """User switches."""
     signature: dict[str, Any]
     """Reproducibility signature (tool, version, options, input fingerprint) to embed."""
+    locales: frozenset[str] | None = None
+    """Target locales to write (None: all); a build splits one format into one task per locale."""
+
+    def locale_pairs(self) -> list[tuple[str, str]]:
+        """``(source_locale, target_locale)`` pairs to export: the TM's, limited to :attr:`locales`."""
+        pairs = self.store.locale_pairs()
+        return pairs if self.locales is None else [p for p in pairs if p[1] in self.locales]
 
 
 Exporter = Callable[[ExportContext], Iterator[Output]]

@@ -283,7 +283,7 @@ class _Candidate(NamedTuple):
 
 def _candidates(ctx: ExportContext) -> Iterator[_Candidate]:
     order = 0
-    for source_locale, target_locale in ctx.store.locale_pairs():
+    for source_locale, target_locale in ctx.locale_pairs():
         for unit in ctx.store.units(source_locale, target_locale):
             if ctx.options.split_mt and unit.is_mt:
                 continue
@@ -298,7 +298,7 @@ def _write_multilingual(ctx: ExportContext, stamp: str) -> Output:
     """One ``tu`` per distinct source, one ``tuv`` per language: per target language the
     human translation with the most repetitions wins (MT only when there is nothing else;
     with ``--split-mt`` MT-only units are left out)."""
-    pairs = ctx.store.locale_pairs()
+    pairs = ctx.locale_pairs()
     sources = sorted({language_tag(s) for s, _ in pairs})
     srclang = sources[0] if len(sources) == 1 else "*all*"
     writer = _TmxWriter(ctx, "tmx/multilingual.tmx", srclang, stamp, {
@@ -339,7 +339,7 @@ def _write_multilingual(ctx: ExportContext, stamp: str) -> Output:
 def write_tmx(ctx: ExportContext) -> Iterator[Output]:
     """``tmx/<src>_<tgt>.tmx`` per locale pair (+ ``tmx/mt/…``, ``tmx/multilingual.tmx``)."""
     stamp = timestamp().strftime("%Y%m%dT%H%M%SZ")
-    for source_locale, target_locale in ctx.store.locale_pairs():
+    for source_locale, target_locale in ctx.locale_pairs():
         yield from _write_pair(ctx, source_locale, target_locale, stamp)
-    if ctx.options.multilingual:
+    if ctx.options.multilingual and ctx.locales is None:  # across every locale: only in a whole-TM run
         yield _write_multilingual(ctx, stamp)

@@ -137,7 +137,7 @@ def _write_unit(xf: Any, row: SegmentRow, unit_id: str, tgt: str, clean: Cleaner
 @exporter("xliff-1.2")
 def write_xliff12(ctx: ExportContext) -> Iterator[Output]:
     """``xliff-1.2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article."""
-    for source_locale, target_locale in ctx.store.locale_pairs():
+    for source_locale, target_locale in ctx.locale_pairs():
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         rel = f"xliff-1.2/{file_stem(src)}_{file_stem(tgt)}.xlf"
         clean = Cleaner()

@@ -183,7 +183,7 @@ def _write_file(w: _Writer, ctx: ExportContext, file_id: str, rows: Iterator[Seg
 @exporter("xliff-2")
 def write_xliff2(ctx: ExportContext) -> Iterator[Output]:
     """``xliff-2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article."""
-    for source_locale, target_locale in ctx.store.locale_pairs():
+    for source_locale, target_locale in ctx.locale_pairs():
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         rel = f"xliff-2/{file_stem(src)}_{file_stem(tgt)}.xlf"
         units = files = 0
