@@ -21,11 +21,13 @@ from . import __version__
 from .atomic import atomic_open
 from .corpus import Source, walk
 from .engine import open_engine
-from .errors import OutputError
+from . import outputs
+from .errors import Interrupted, OutputError
 from .export import ExportContext, ExportOptions, Output, get_exporter
 from .extract import extract_bytes
 from .model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta
-from .qa import load_config, run_qa
+from .outputs import Job, plan
+from .qa import load_config
 from .store import DocRows, Store, doc_rows, open_store
 
 __all__ = ["BuildOptions", "RunStats", "build", "export", "extract_corpus", "extract_source", "sources",
@@ -166,36 +168,45 @@ def fingerprint(store: Store) -> str:
 
 def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptions(),
           progress: Progress | None = None) -> dict[str, Any]:
-    """Run the whole pipeline into ``out``; returns the manifest it wrote."""
-    exporters = [(name, get_exporter(name)) for name in options.formats]
+    """Run the whole pipeline into ``out``; returns the manifest it wrote.
+
+    The TM is committed once extraction is done (a build interrupted before
+    leaves it as it was); the outputs are then written as tasks
+    (:mod:`pipeline.outputs`), in ``options.jobs`` processes, each file
+    atomically; ``manifest.json`` is written last.
+    """
+    for name in options.formats:
+        get_exporter(name)  # an unknown name fails before any work
     qa_config = load_config(options.qa_config) if options.qa else None
+    root = corpora[0] if len(corpora) == 1 and Path(corpora[0]).is_dir() else None
+    job = Job(out / TM_NAME, out, options.source_locale, options.export, tuple(options.formats), qa_config,
+              options.english, options.baseline, str(root) if root else None)
     with _locked(out):
-        store = open_store(out / TM_NAME)
+        store = open_store(job.tm)
         try:
             stats = extract_corpus(corpora, store, jobs=options.jobs, engine=options.engine,
                                    scheduler=options.scheduler, source_locale=options.source_locale,
                                    progress=progress)
+            store.commit()
             summary = store.summary()
             signature = _signature(store, options.formats, options.export, options.source_locale)
-            ctx = ExportContext(store, out, options.export, signature)
-            outputs = [Output(TM_NAME, "sqlite", summary["units"])]
-            for _, write in exporters:
-                outputs.extend(write(ctx))
-            if qa_config is not None:
-                root = corpora[0] if len(corpora) == 1 and Path(corpora[0]).is_dir() else None
-                qa = run_qa(store, out, qa_config, english=options.english, baseline=options.baseline,
-                            corpus_root=str(root) if root else None)
-                outputs.extend(qa.outputs)
-            store.commit()  # last: an interrupted build leaves the TM as it was
+            tasks = plan(job, store)
         finally:
             store.close()
+        try:
+            outcome = outputs.run(job, tasks, options.jobs)
+        except KeyboardInterrupt:
+            raise Interrupted("the TM is up to date and no file is half-written;"
+                              " run the build again to finish the exports") from None
+        outputs.write_state(out, outcome.records)
         manifest = {
             "tool": "tmpipe",
             "version": __version__,
             "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "signature": signature,
             "extraction": {**summary, "run": asdict(stats)},
-            "outputs": [o.to_json() for o in outputs],
+            "outputs": [Output(TM_NAME, "sqlite", summary["units"]).to_json(), *outcome.entries],
+            "tasks": {"run": len(outcome.seconds), "reused": outcome.reused, "seconds": outcome.seconds},
         }
         _write_manifest(out, manifest)
     return manifest
@@ -224,16 +235,16 @@ def export(tm: Path, out: Path, formats: Sequence[str], options: ExportOptions =
         store = open_store(tm, readonly=True)
         try:
             ctx = ExportContext(store, out, options, _signature(store, formats, options, SOURCE_LOCALE))
-            outputs = [output for write in exporters for output in write(ctx)]
+            written_outputs = [{**o.to_json(), "signature": ctx.signature} for write in exporters for o in write(ctx)]
         finally:
             store.close()
         previous = _read_manifest(out / MANIFEST)
-        written = {o.path for o in outputs}
+        written = {o["path"] for o in written_outputs}
         manifest = {**previous, "tool": "tmpipe", "version": __version__,
                     "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "signature": ctx.signature,
                     "outputs": [o for o in previous.get("outputs", []) if o.get("path") not in written]
-                    + [o.to_json() for o in outputs]}
+                    + written_outputs}
         _write_manifest(out, manifest)
     return manifest
 

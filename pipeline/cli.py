@@ -19,7 +19,7 @@ import click
 from . import __version__
 from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, export, extract_source, sources
 from .engine import ENGINES
-from .errors import TmpipeError
+from .errors import Interrupted, TmpipeError
 from .export import EXPORTERS, ExportOptions, get_exporter
 from .qa import CHECKS, SEVERITIES, QaResult, load_config, run_qa
 from .report import DEFAULT_REPORTS, get_report
@@ -41,9 +41,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except TmpipeError as exc:
             click.echo(f"tmpipe: error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("tmpipe: interrupted; the TM is unchanged and no file is half-written;"
-                       " run the build again to finish", err=True)
+        except KeyboardInterrupt as exc:
+            state = str(exc) if isinstance(exc, Interrupted) else (
+                "the TM is unchanged and no file is half-written; run the build again to finish")
+            click.echo(f"tmpipe: interrupted; {state}", err=True)
             sys.exit(130)
     return wrapper
 
@@ -81,7 +82,7 @@ def main() -> None:
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
               show_default=True, help="Output directory (tm.sqlite, manifest.json, exports).")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
-              help="Worker processes for extraction.")
+              help="Worker processes for extraction and for writing the exports and QA reports.")
 @click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
               help="Run extraction in local processes or as dask.distributed tasks.")
 @click.option("--scheduler", metavar="ADDRESS",

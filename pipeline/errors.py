@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["TmpipeError", "InputError", "OutputError", "ConfigError", "located"]
+__all__ = ["TmpipeError", "InputError", "OutputError", "ConfigError", "Interrupted", "located"]
 
 
 def located(path: object, line: int | None, message: str) -> str:
@@ -32,3 +32,7 @@ class ConfigError(TmpipeError):
     """A bad option, configuration file or name."""
 
     exit_code = 2
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, with what it left behind (``str(exc)``), when that is not "nothing changed"."""

@@ -381,6 +381,15 @@ class Store:
         return [tuple(row) for row in self.db.execute(  # type: ignore[misc]
             "SELECT DISTINCT source_locale, target_locale FROM units ORDER BY 2, 1")]
 
+    def file_hashes(self) -> Iterator[tuple[str, str, str]]:
+        """``(locale, path, sha256)`` of every article, by locale and path."""
+        yield from self._rows("SELECT locale, path, sha256 FROM files ORDER BY locale, path")
+
+    def pairs_by_locale(self) -> dict[str, int]:
+        """``{target locale: pairs}`` (occurrences of units)."""
+        return dict(self.db.execute(
+            "SELECT f.locale, COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id GROUP BY 1"))
+
     def units(self, source_locale: str, target_locale: str) -> Iterator[UnitRow]:
         """Stream the units of one locale pair, in order of first occurrence."""
         sql = (

@@ -94,12 +94,15 @@ def test_raw_segments_rebuild_from_inline_codes(built: Built, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_file_carries_the_signature(built: Built, fmt: str) -> None:
-    signature = signature_text(built.manifest["signature"])
-    quoted = signature.replace('"', '\\"')  # as a PO header writes it
+    """Each file embeds the signature its manifest entry records: its options and the digest of
+    the articles it was made from (its locale's for a per-locale file)."""
     for output in built.outputs(fmt):
+        signature = signature_text(output["signature"])
+        quoted = signature.replace('"', '\\"')  # as a PO header writes it
         text = (built.out / output["path"]).read_text(encoding="utf-8")
         assert signature in text or (fmt == "po" and quoted in text), output["path"]
-        assert built.manifest["signature"]["input"] in text
+        assert len(output["signature"]["input"]) == 64 and output["signature"]["input"] in text
+        assert output["signature"]["options"]["format"] == fmt
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

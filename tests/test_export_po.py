@@ -26,7 +26,8 @@ def test_header(edge: Built, french: polib.POFile) -> None:
     assert meta["Language"] == "fr_FR"
     assert meta["Content-Type"] == "text/plain; charset=UTF-8"
     assert meta["X-Generator"] == f"tmpipe {edge.manifest['version']}"
-    assert json.loads(meta["X-Tmpipe-Signature"]) == edge.manifest["signature"]
+    entry = next(o for o in edge.manifest["outputs"] if o["path"] == "po/fr-FR.po")
+    assert json.loads(meta["X-Tmpipe-Signature"]) == entry["signature"]
     assert meta["PO-Revision-Date"] == "2024-06-10 06:13+0000"
     assert polib.pofile(str(edge.out / "po/sr-Latn-RS.po")).metadata["Language"] == "sr_RS@latin"
 

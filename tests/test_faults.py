@@ -79,13 +79,14 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     return SimpleNamespace(v1=v1, v2=v2, old=base / "old", new=base / "new", duration=duration)
 
 
-@pytest.mark.parametrize("fraction", [0.15, 0.4, 0.65, 0.9])
-def test_sigkill_leaves_old_or_new_state(versions: SimpleNamespace, fraction: float, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("fraction", "jobs"), [(0.15, 1), (0.4, 2), (0.65, 1), (0.9, 2)])
+def test_sigkill_leaves_old_or_new_state(versions: SimpleNamespace, fraction: float, jobs: int,
+                                         tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(versions.old, out)
     old, new = state(versions.old), state(versions.new)
     assert old != new
-    process = subprocess.Popen([str(TMPIPE), "build", str(versions.v2), "-o", str(out), "-q"],
+    process = subprocess.Popen([str(TMPIPE), "build", str(versions.v2), "-o", str(out), "-q", "--jobs", str(jobs)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(versions.duration * fraction)
     process.send_signal(signal.SIGKILL)
@@ -98,21 +99,41 @@ def test_sigkill_leaves_old_or_new_state(versions: SimpleNamespace, fraction: fl
     assert not list(out.rglob(".*.tmp")), "temporary files of the killed build are cleaned up"
 
 
-@pytest.mark.parametrize("fraction", [0.3, 0.8])
-def test_ctrl_c_stops_cleanly_with_a_message(versions: SimpleNamespace, tmp_path: Path, fraction: float) -> None:
+def _writing(out: Path, process: subprocess.Popen[str]) -> None:
+    """Wait until the build writes an export (a temporary file appears), or ends."""
+    while process.poll() is None and not any(out.rglob(".*.tmp")):
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize(("when", "jobs"), [(0.1, 1), ("exports", 1), ("exports", 2)])
+def test_ctrl_c_stops_cleanly_with_a_message(versions: SimpleNamespace, tmp_path: Path, when: float | str,
+                                             jobs: int) -> None:
     out = tmp_path / "out"
     shutil.copytree(versions.old, out)
-    process = subprocess.Popen([str(TMPIPE), "build", str(versions.v2), "-o", str(out), "-q"],
+    process = subprocess.Popen([str(TMPIPE), "build", str(versions.v2), "-o", str(out), "-q", "--jobs", str(jobs)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(versions.duration * fraction)
+    if when == "exports":
+        _writing(out, process)
+    else:
+        time.sleep(versions.duration * float(when))
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     if process.returncode == 0:
         pytest.skip("the build finished before the signal arrived")
     assert process.returncode == 130, stderr
-    assert stderr.strip().splitlines() == [
-        "tmpipe: interrupted; the TM is unchanged and no file is half-written; run the build again to finish"]
-    assert state(out) == state(versions.old)
+    lines = stderr.strip().splitlines()
+    if state(out) == state(versions.old):  # stopped during extraction
+        assert lines == ["tmpipe: interrupted; the TM is unchanged and no file is half-written;"
+                         " run the build again to finish"]
+    else:  # stopped while writing the exports: the TM was committed first
+        assert state(out) == state(versions.new)
+        assert lines == ["tmpipe: interrupted; the TM is up to date and no file is half-written;"
+                         " run the build again to finish the exports"]
+    assert_outputs_complete(out)
+    assert not list(out.rglob(".*.tmp")), "the stopped writers removed their temporary files"
+    rerun = run_tmpipe("build", versions.v2, "-o", out, "-q")
+    assert rerun.returncode == 0, rerun.stderr
+    assert state(out) == state(versions.new)
 
 
 def test_a_held_lock_gives_a_clear_message(versions: SimpleNamespace, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from ..registry import Registry
 from ..store import Store
 
-__all__ = ["ExportContext", "ExportOptions", "Exporter", "Output", "exporter", "get_exporter", "EXPORTERS"]
+__all__ = ["ExportContext", "ExportOptions", "Exporter", "Output", "exporter", "get_exporter", "EXPORTERS", "PER_LOCALE"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,5 +70,14 @@ Exporter = Callable[[ExportContext], Iterator[Output]]
 
 #: Format name → writer. Filled by the format modules' ``@exporter`` decorators.
 EXPORTERS: Registry[Exporter] = Registry("export format")
-exporter = EXPORTERS.register
+#: Formats whose files are per target locale and that honour ``ExportContext.locales``.
+PER_LOCALE: set[str] = set()
 get_exporter = EXPORTERS.lookup
+
+
+def exporter(name: str, *, per_locale: bool = False) -> Callable[[Exporter], Exporter]:
+    """Register a writer as format ``name``; ``per_locale``: it writes each target locale's files
+    apart and honours ``ctx.locales``, so a build may run it as one task per locale."""
+    if per_locale:
+        PER_LOCALE.add(name)
+    return EXPORTERS.register(name)

@@ -1,0 +1,276 @@
+"""A build's outputs as tasks: every export format per target locale, and QA.
+
+Once extraction is committed, :func:`plan` splits the outputs into tasks: a
+format that writes each target locale apart (``@exporter(..., per_locale=True)``)
+becomes one task per locale, a corpus-wide format (CSV, Parquet) one task, QA
+one task.  :func:`run` runs them, biggest first, in ``jobs`` worker processes
+that each open the TM read-only (in process when ``jobs`` is 1).
+
+A task's **fingerprint** digests what its files depend on: tmpipe's version,
+the options, and the path and content hash of every article of its locale (of
+the whole corpus for corpus-wide tasks).  It is embedded in the files it writes
+(the signature's ``input``) and kept in ``OUT/.tmpipe-state.json`` with the size
+and modification time of each file.  When a later build plans the same task
+with the same fingerprint and its files are still as that run left them, the
+task is not run again and its manifest entries are kept: a build after a
+hand-off that touched one locale rewrites that locale's files only.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .atomic import atomic_open
+from .export import PER_LOCALE, ExportContext, ExportOptions, get_exporter
+from .qa import QaConfig, run_qa
+from .store import Store, open_store
+
+__all__ = ["Job", "Task", "plan", "run", "STATE"]
+
+#: Where a build keeps each task's fingerprint and the files it wrote.
+STATE = ".tmpipe-state.json"
+_STATE_VERSION = 1
+QA = "qa"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every task of one build shares (picklable: sent to the worker processes)."""
+
+    tm: Path
+    out: Path
+    source_locale: str
+    export: ExportOptions
+    formats: tuple[str, ...]
+    qa: QaConfig | None
+    english: Path | None = None
+    baseline: Path | None = None
+    corpus_root: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One unit of output work."""
+
+    name: str
+    """Export format, or ``qa``."""
+    locales: tuple[str, ...] | None
+    """Target locales it writes; None: the whole TM."""
+    fingerprint: str | None
+    """Digest of everything its files depend on; None: never reused (QA against outside inputs)."""
+    weight: int
+    """Pairs it reads: the biggest tasks start first."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.name} {' '.join(self.locales) if self.locales else '*'}"
+
+
+def options_of(job: Job, name: str) -> dict[str, Any]:
+    """The options that change what task ``name`` writes (the signature's ``options``)."""
+    if name == QA:
+        return {"qa": repr(job.qa), "corpus_root": job.corpus_root}
+    return {"format": name, "source_locale": job.source_locale, **asdict(job.export)}
+
+
+def signature(job: Job, task: Task) -> dict[str, Any]:
+    """The reproducibility signature embedded in a task's files."""
+    return {"tool": "tmpipe", "version": __version__, "options": options_of(job, task.name),
+            "input": task.fingerprint or ""}
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def plan(job: Job, store: Store) -> list[Task]:
+    """The tasks of a build over ``store`` (committed), biggest first."""
+    by_locale: dict[str, Any] = {}  # locale → running sha256
+    corpus = hashlib.sha256()
+    for locale, path, sha in store.file_hashes():
+        line = f"{path}\0{sha}\n".encode("utf-8", "surrogatepass")
+        corpus.update(line)
+        by_locale.setdefault(locale, hashlib.sha256()).update(line)
+    pairs = store.pairs_by_locale()
+    targets = sorted({target for _, target in store.locale_pairs()})
+    total = sum(pairs.values())
+    whole = corpus.hexdigest()
+    tasks = []
+    for name in job.formats:
+        options = json.dumps(options_of(job, name), sort_keys=True)
+        if name in PER_LOCALE and not (name == "tmx" and job.export.multilingual):
+            for locale in targets:
+                fingerprint = _digest(__version__, options, by_locale[locale].hexdigest())
+                tasks.append(Task(name, (locale,), fingerprint, pairs.get(locale, 0)))
+        else:
+            tasks.append(Task(name, None, _digest(__version__, options, whole), total))
+    if job.qa is not None:
+        outside = job.english is not None or job.baseline is not None
+        suppress = _file_digest(job.qa.suppress) if job.qa.suppress else ""
+        qa_input = None if outside else _digest(__version__, json.dumps(options_of(job, QA)), suppress, whole)
+        tasks.append(Task(QA, None, qa_input, 3 * total))  # the longest single task
+    return sorted(tasks, key=lambda t: -t.weight)
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def run_task(job: Job, task: Task) -> tuple[list[dict[str, Any]], float]:
+    """Run one task; returns the manifest entries of the files it wrote, and the seconds it took."""
+    started = time.perf_counter()
+    entries = _entries(job, task)
+    return entries, round(time.perf_counter() - started, 3)
+
+
+def _entries(job: Job, task: Task) -> list[dict[str, Any]]:
+    store = open_store(job.tm, readonly=True)
+    try:
+        sig = signature(job, task)
+        if task.name == QA:
+            assert job.qa is not None
+            result = run_qa(store, job.out, job.qa, english=job.english, baseline=job.baseline,
+                            corpus_root=job.corpus_root)
+            return [o.to_json() for o in result.outputs]
+        ctx = ExportContext(store, job.out, job.export, sig, frozenset(task.locales) if task.locales else None)
+        return [{**o.to_json(), "signature": sig} for o in get_exporter(task.name)(ctx)]
+    finally:
+        store.close()
+
+
+# -- reuse -----------------------------------------------------------------------
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def read_state(out: Path) -> dict[str, Any]:
+    """The previous build's task records (empty when missing, unreadable or of another version)."""
+    try:
+        data = json.loads((out / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("state") != _STATE_VERSION:
+        return {}
+    tasks = data.get("tasks")
+    return tasks if isinstance(tasks, dict) else {}
+
+
+def _reusable(task: Task, record: Any, out: Path) -> list[dict[str, Any]] | None:
+    """The entries a task's last run wrote, when its fingerprint and files are unchanged."""
+    if task.fingerprint is None or not isinstance(record, dict) or record.get("fingerprint") != task.fingerprint:
+        return None
+    files = record.get("files")
+    if not isinstance(files, dict) or any(_stamp(out / path) != stamp for path, stamp in files.items()):
+        return None
+    entries = record.get("entries")
+    return entries if isinstance(entries, list) else None
+
+
+def write_state(out: Path, records: dict[str, Any]) -> None:
+    with atomic_open(out / STATE) as handle:
+        json.dump({"state": _STATE_VERSION, "tasks": records}, handle, ensure_ascii=False)
+        handle.write("\n")
+
+
+# -- running ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What :func:`run` did: manifest entries in task order, and the state to keep."""
+
+    entries: list[dict[str, Any]]
+    """Manifest entries of every task's files, in task order."""
+    records: dict[str, Any]
+    """Per task key: fingerprint, files and entries (``.tmpipe-state.json``)."""
+    seconds: dict[str, float]
+    """Per task run (not reused): how long it took."""
+    reused: int
+    """Tasks whose files were kept."""
+
+
+def run(job: Job, tasks: Sequence[Task], jobs: int = 1) -> Outcome:
+    """Run the tasks that cannot be reused, in ``jobs`` processes; their entries in task order."""
+    previous = read_state(job.out)
+    results: dict[str, list[dict[str, Any]]] = {}
+    todo = []
+    for task in tasks:
+        kept = _reusable(task, previous.get(task.key), job.out)
+        if kept is None:
+            todo.append(task)
+        else:
+            results[task.key] = kept
+    seconds = {}
+    for task, (entries, took) in _execute(job, todo, jobs):
+        results[task.key] = entries
+        seconds[task.key] = took
+    records = {}
+    for task in tasks:
+        if task.fingerprint is not None:
+            files = {e["path"]: _stamp(job.out / e["path"]) for e in results[task.key]}
+            records[task.key] = {"fingerprint": task.fingerprint, "files": files, "entries": results[task.key]}
+    entries = [entry for task in tasks for entry in results[task.key]]
+    return Outcome(entries, records, seconds, len(tasks) - len(todo))
+
+
+def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, tuple[list[dict[str, Any]], float]]]:
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield task, run_task(job, task)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_die_with_parent)
+    try:
+        running: dict[Future[tuple[list[dict[str, Any]], float]], Task] = {pool.submit(run_task, job, t): t for t in tasks}
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield running.pop(future), future.result()
+    except BaseException:
+        _interrupt(pool)  # workers remove their half-written files as they stop
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _die_with_parent() -> None:
+    """Worker set-up: killed with the process that started it, so a killed build leaves no writer behind."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _interrupt(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.pid and process.is_alive():
+            try:
+                os.kill(process.pid, signal.SIGINT)
+            except OSError:
+                pass
