@@ -80,7 +80,8 @@ def render(report: dict[str, Any]) -> str:
     lines.append(f"tmpipe bench {report['version']} · {machine['cpus']} CPUs · Python {machine['python']}"
                  f" · formats {','.join(report['options']['formats'])}"
                  f"{' · QA ' + ' '.join(report['options']['qa']) if report['options']['qa'] else ''}")
-    header = f"{'size':>8} {'run':<12} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'max1 MB':>8} {'load':>5}  notes"
+    header = (f"{'size':>8} {'run':<12} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'max1 MB':>8} {'rss+ MB':>8}"
+              f" {'load':>5}  notes")
     lines.append(header)
     lines.append("-" * len(header))
     for size in report["sizes"]:
@@ -98,7 +99,8 @@ def render(report: dict[str, Any]) -> str:
             elif name == "incremental":
                 note = f"{size['corpus']['changed_files']} of {size['corpus']['files']} files changed"
             lines.append(f"{label:>8} {name:<12} {run['wall_s']:>8.2f} {run['cpu_s']:>8.2f}"
-                         f" {run['peak_rss_mb']:>8.1f} {run['maxrss_mb']:>8.1f} {run['load_before']:>5.1f}  {note}")
+                         f" {run['peak_rss_mb']:>8.1f} {run['maxrss_mb']:>8.1f} {run.get('tree_rss_mb', 0):>8.1f}"
+                         f" {run['load_before']:>5.1f}  {note}")
         ratios = size["ratios"]
         lines.append(f"{'':>8} ratios: tmpipe/floor j1 {_fmt(ratios['tmpipe_j1_over_floor'], '.1f', 'x')}"
                      f", j2 {_fmt(ratios['tmpipe_j2_over_floor'], '.1f', 'x')}"
@@ -115,7 +117,8 @@ def render(report: dict[str, Any]) -> str:
     lines.append("targets:")
     for key, row in report["targets"].items():
         lines.append(f"  [{'met' if row['met'] else 'NOT met':>7}] {row['target']}: {row['worst']}")
-    lines.append("(peak MB: max of wait4 maxrss and the sampled sum over the process tree;"
+    lines.append("(peak MB: max of wait4 maxrss and the sampled PSS sum over the process tree;"
                  " max1 MB: wait4 ru_maxrss, largest single process;"
+                 " rss+ MB: sampled RSS sum, shared pages counted in every process;"
                  " load: 1-minute load average at the start)")
     return "\n".join(lines)

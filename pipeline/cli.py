@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, export, extract_source, sources
 from .engine import ENGINES
+from .__main__ import INTERRUPTED
 from .errors import Interrupted, TmpipeError
 from .export import EXPORTERS, ExportOptions, get_exporter
 from .qa import CHECKS, SEVERITIES, QaResult, load_config, run_qa
@@ -42,9 +43,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(f"tmpipe: error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
-            state = str(exc) if isinstance(exc, Interrupted) else (
-                "the TM is unchanged and no file is half-written; run the build again to finish")
-            click.echo(f"tmpipe: interrupted; {state}", err=True)
+            click.echo(f"tmpipe: interrupted; {exc}" if isinstance(exc, Interrupted) else INTERRUPTED, err=True)
             sys.exit(130)
     return wrapper
 

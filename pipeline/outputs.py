@@ -24,15 +24,19 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as mp_wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .atomic import atomic_open
+from .errors import OutputError
 from .export import PER_LOCALE, ExportContext, ExportOptions, get_exporter
 from .qa import QaConfig, run_qa
 from .store import Store, open_store
@@ -43,6 +47,8 @@ __all__ = ["Job", "Task", "plan", "run", "STATE"]
 STATE = ".tmpipe-state.json"
 _STATE_VERSION = 1
 QA = "qa"
+#: What a task returns: the manifest entries of the files it wrote, and the seconds it took.
+Result = tuple[list[dict[str, Any]], float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +141,7 @@ def _file_digest(path: Path) -> str:
         return "unreadable"
 
 
-def run_task(job: Job, task: Task) -> tuple[list[dict[str, Any]], float]:
+def run_task(job: Job, task: Task) -> Result:
     """Run one task; returns the manifest entries of the files it wrote, and the seconds it took."""
     started = time.perf_counter()
     entries = _entries(job, task)
@@ -238,39 +244,67 @@ def run(job: Job, tasks: Sequence[Task], jobs: int = 1) -> Outcome:
     return Outcome(entries, records, seconds, len(tasks) - len(todo))
 
 
-def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, tuple[list[dict[str, Any]], float]]]:
-    if jobs <= 1 or len(tasks) <= 1:
+def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:
+    """Each task in a forked child process, ``jobs`` at a time (in this process when forking is not safe).
+
+    A child per task: what a task loads (pyarrow, the language models of QA) is freed when it
+    ends, so the build's memory is the largest ``jobs`` tasks', not their sum; and forking a
+    process that has no other thread is cheap and safe.
+    """
+    if threading.active_count() > 1 or (jobs <= 1 and len(tasks) <= 1):
         for task in tasks:
             yield task, run_task(job, task)
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_die_with_parent)
+    context = multiprocessing.get_context("fork")
+    pending = list(reversed(tasks))
+    running: dict[Any, tuple[Task, BaseProcess]] = {}  # receiving end → (task, child)
     try:
-        running: dict[Future[tuple[list[dict[str, Any]], float]], Task] = {pool.submit(run_task, job, t): t for t in tasks}
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield running.pop(future), future.result()
+        while pending or running:
+            while pending and len(running) < jobs:
+                task = pending.pop()
+                receive, send = context.Pipe(duplex=False)
+                process: BaseProcess = context.Process(target=_child, args=(job, task, send),
+                                                       name=f"tmpipe {task.key}")
+                process.start()
+                send.close()
+                running[receive] = (task, process)
+            for ready in mp_wait(list(running)):
+                done, child = running.pop(ready)
+                yield done, _result(done, ready, child)  # type: ignore[arg-type]
     except BaseException:
-        _interrupt(pool)  # workers remove their half-written files as they stop
+        for _, child in running.values():  # they remove their half-written files as they stop
+            if child.pid and child.is_alive():
+                os.kill(child.pid, signal.SIGINT)
+        for _, child in running.values():
+            child.join()
         raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _die_with_parent() -> None:
-    """Worker set-up: killed with the process that started it, so a killed build leaves no writer behind."""
+def _child(job: Job, task: Task, send: Connection) -> None:
+    """A task's process: runs it and sends back ``("ok", result)`` or ``("error", exception)``."""
     try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: dies with the build
     except (OSError, AttributeError):
         pass
+    try:
+        send.send(("ok", run_task(job, task)))
+    except KeyboardInterrupt:
+        send.send(("interrupted", None))
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
+        send.send(("error", exc))
 
 
-def _interrupt(pool: ProcessPoolExecutor) -> None:
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        if process.pid and process.is_alive():
-            try:
-                os.kill(process.pid, signal.SIGINT)
-            except OSError:
-                pass
+def _result(task: Task, receive: Connection, child: BaseProcess) -> Result:
+    try:
+        status, value = receive.recv()
+    except EOFError:
+        child.join()
+        raise OutputError(f"{task.key}: the process writing it ended abnormally (exit code {child.exitcode})") from None
+    finally:
+        receive.close()
+    child.join()
+    if status == "interrupted":
+        raise KeyboardInterrupt
+    if status == "error":
+        raise value
+    return value  # type: ignore[no-any-return]

@@ -390,31 +390,41 @@ class Store:
         return dict(self.db.execute(
             "SELECT f.locale, COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id GROUP BY 1"))
 
+    #: Columns of :class:`UnitRow`, in order; the first occurrence gives the provenance.
+    _UNIT_SQL = (
+        "SELECT u.id, u.source_locale, u.target_locale, u.source_raw, u.target_raw, u.source_text,"
+        " u.target_text, u.repetitions, u.mt_repetitions, f.path, o.seg_id, o.line,"
+        " f.translation_type, f.source_commit, f.locfileid, f.lasthandoff"
+        " FROM units u JOIN occurrences o ON o.id = ("
+        "   SELECT o2.id FROM occurrences o2 JOIN files f2 ON f2.id = o2.file_id"
+        "   WHERE o2.unit_id = u.id ORDER BY f2.path, o2.seq LIMIT 1)"
+        " JOIN files f ON f.id = o.file_id"
+        " WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq"
+    )
+
     def units(self, source_locale: str, target_locale: str) -> Iterator[UnitRow]:
         """Stream the units of one locale pair, in order of first occurrence."""
-        sql = (
-            "SELECT u.id, u.source_locale, u.target_locale, u.source_raw, u.target_raw, u.source_text,"
-            " u.target_text, u.repetitions, u.mt_repetitions, f.path, o.seg_id, o.line,"
-            " f.translation_type, f.source_commit, f.locfileid, f.lasthandoff"
-            " FROM units u JOIN occurrences o ON o.id = ("
-            "   SELECT o2.id FROM occurrences o2 JOIN files f2 ON f2.id = o2.file_id"
-            "   WHERE o2.unit_id = u.id ORDER BY f2.path, o2.seq LIMIT 1)"
-            " JOIN files f ON f.id = o.file_id"
-            " WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq"
-        )
-        for row in self.db.execute(sql, (source_locale, target_locale)):
+        for row in self.unit_tuples(source_locale, target_locale):
             yield UnitRow(*row)
+
+    def unit_tuples(self, source_locale: str, target_locale: str) -> Iterator[tuple[Any, ...]]:
+        """:meth:`units` as plain tuples in :class:`UnitRow` field order (for bulk table writers)."""
+        return self._rows(self._UNIT_SQL, (source_locale, target_locale))
 
     def segments(self, target_locale: str | None = None) -> Iterator[SegmentRow]:
         """Stream every occurrence (optionally of one locale) in corpus order.
 
         One query per locale: each walks its files in path order (``files_by_locale_path``)
         and their occurrences in order, where one query for all would sort every row."""
+        for row in self.segment_tuples(target_locale):
+            yield SegmentRow(*row)
+
+    def segment_tuples(self, target_locale: str | None = None) -> Iterator[tuple[Any, ...]]:
+        """:meth:`segments` as plain tuples in :class:`SegmentRow` field order."""
         locales = [target_locale] if target_locale else [
             locale for (locale,) in self.db.execute("SELECT DISTINCT locale FROM files ORDER BY locale")]
         for locale in locales:
-            for row in self._rows("SELECT * FROM segments WHERE locale = ? ORDER BY file, seq", (locale,)):
-                yield SegmentRow(*row)
+            yield from self._rows("SELECT * FROM segments WHERE locale = ? ORDER BY file, seq", (locale,))
 
     def summary(self) -> dict[str, Any]:
         """Counts for the manifest: files, occurrences, pairs, anomalies, per locale."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import CORPUS, ROOT
 
 RUN_FIELDS = {"name", "command", "returncode", "wall_s", "cpu_s", "user_s", "sys_s", "maxrss_mb",
-              "tree_rss_mb", "peak_rss_mb", "load_before"}
+              "tree_rss_mb", "tree_pss_mb", "peak_rss_mb", "load_before"}
 
 
 def test_bench_writes_every_field(tmp_path: Path) -> None:

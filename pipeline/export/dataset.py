@@ -40,6 +40,7 @@ from urllib.parse import quote
 from ..errors import OutputError
 from ..store import SegmentRow, UnitRow
 from .registry import ExportContext, Output, exporter
+from .tabular import pyarrow
 
 __all__ = ["write_dataset", "BATCH", "PARTITION", "FOLDER"]
 
@@ -94,9 +95,7 @@ def _swap(staging: Path, final: Path, old: Path) -> None:
 @exporter("parquet-dataset")
 def write_dataset(ctx: ExportContext) -> Iterator[Output]:
     """``dataset/{segments,units}/target_locale=xx-YY/part-0.parquet``: the TM for Spark, DuckDB, Dask."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+    pa, pq = pyarrow()
     final, staging, old = ctx.out / FOLDER, ctx.out / f".{FOLDER}-new", ctx.out / f".{FOLDER}-old"
     metadata = {"tmpipe.signature": json.dumps(ctx.signature, ensure_ascii=False, sort_keys=True)}
     tables: list[tuple[str, Callable[[], Iterable[Any]], type, str]] = [
