@@ -1,4 +1,4 @@
-"""Gettext PO (written with polib): one catalogue per target locale, for Weblate, Pootle and gettext tools.
+"""Gettext PO: one catalogue per target locale, for Weblate, Pootle and gettext tools.
 
 Files: ``po/<tgt>.po`` (``po/fr-FR.po``); ``msgfmt -c`` accepts them.
 
@@ -8,8 +8,8 @@ Principles:
    from.  When several occurrences would get the same context + msgid (the same id
    in two articles, or twice in one), each of them gets ``path#id`` instead (then
    ``path#id.2``… within one article), so entries never collide.  Those keys are
-   found by a first pass that sorts digests on disk (:func:`external_sort`), so
-   memory stays flat however large the catalogue.
+   found while the catalogue is written (see *Collisions* below), so memory stays
+   flat however large the catalogue.
 2. ``#.`` comments say ``HT`` or ``MT``; machine translation is also flagged
    ``fuzzy``, the gettext way of saying "needs review" (``msgfmt`` leaves it out of
    ``.mo`` files unless ``--use-fuzzy``).
@@ -19,31 +19,88 @@ Principles:
    both msgid and msgstr (``msgfmt -c`` rejects a pair where only one side starts
    or ends with a newline) and recorded in a ``#. tmpipe-whitespace: {json}`` comment.
 4. Characters XML 1.0 forbids become U+FFFD here too (gettext tools treat NUL and
-   other C0 controls badly); counted in ``illegal_chars``.
+   other C0 controls badly); counted in ``illegal_chars``.  The article's
+   translation type, written in a comment, is cleaned the same way.
 5. The header carries ``Language`` (gettext form, ``fr_FR``, ``sr_RS@latin``),
    ``Content-Type: text/plain; charset=UTF-8``, ``X-Generator`` and the signature
    (``X-Tmpipe-Signature``).
+
+Writing.  The text is written directly (no PO library: formatting entries with
+polib was two thirds of the export time), in the form GNU ``msgcat --no-wrap``
+prints, so ``msgcat --no-wrap`` of a catalogue gives the same bytes back (but for
+one thing: msgcat drops ``fuzzy`` from an untranslated entry, which an MT segment
+with an empty target keeps here, as principle 2 says):
+
+- strings are escaped as gettext writes them: ``\\\\``, ``\\"``, ``\\n``, ``\\t``,
+  ``\\r`` (and ``\\a \\b \\f \\v``, which the cleaning above already removes);
+  every other character, other controls included, is written as is, in UTF-8;
+- a string with a newline before its end is written as ``""`` followed by one
+  line per ``\\n`` (split after each ``\\n``), as msgcat does;
+- comment text is split into one ``#.`` line per line (at ``\\n``, ``\\r\\n`` or
+  ``\\r``: a raw CR in a comment would end the line for Python readers such as
+  polib), an empty line written ``#.``.
+
+**No wrapping** at 79 columns, deliberately (like ``msgcat --no-wrap``): a line
+per message line is what diffs and reviews of a regenerated catalogue want (one
+edited sentence is one changed line, not a re-flowed paragraph); gettext, polib,
+translate-toolkit, Weblate and Pootle read it the same; and wrapping exactly the
+way msgcat does would mean re-implementing libunistring's line breaking (UAX #14
+with East Asian widths) — polib's ``textwrap`` never matched msgcat anyway, and
+it also wrapped ``#.`` comments, which broke the whitespace JSON whenever a line
+break fell inside a string of spaces.  ``msgcat -w 79`` wraps a file for anyone
+who wants it.
+
+Collisions.  Whether a key (segment id + msgid) occurs more than once is only
+known once the whole catalogue has been read, yet the first occurrence already
+needs its ``path#id``.  Rather than reading every occurrence twice (a pre-pass
+costs as much as writing), the catalogue is written once assuming no collision
+while the 64-bit digest of every key goes to :class:`_Repeats`, which holds at
+most :data:`KEYS_IN_MEMORY` of them and spills sorted runs of fixed-width
+integers to a temporary file.  Usually no key repeats and that is the file; if
+some do, the file is rewritten from the start knowing them (a second pass only
+for catalogues that need it).  The set of repeated digests is the one structure
+that grows with the data: one entry per *repeated* key (none in most TMs; at
+worst half the occurrences of a locale, if every article were there twice).
+A TM method returning the few occurrences whose segment id is not unique (one
+``GROUP BY`` in SQLite) would let the first pass know them up front; the store
+has none yet, and this module does not talk SQL.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
-from collections.abc import Iterator
+import re
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator
 from itertools import groupby
-
-import polib
+from operator import attrgetter
+from typing import IO
 
 from .. import __version__
 from ..atomic import atomic_open
 from ..store import SegmentRow
-from .common import Cleaner, external_sort, file_stem, language_tag, signature_text, timestamp, unique_id
+from .common import Cleaner, file_stem, language_tag, signature_text, timestamp, unique_id
 from .registry import ExportContext, Output, exporter
 
-__all__ = ["gettext_language", "write_po"]
+__all__ = ["gettext_language", "po_string", "po_comment", "write_po", "KEYS_IN_MEMORY"]
 
-_WRAP = 78
 _SCRIPT_MODIFIERS = {"Latn": "latin", "Cyrl": "cyrillic"}
+#: Key digests :class:`_Repeats` holds before spilling a sorted run (~40 bytes each).
+KEYS_IN_MEMORY = 1 << 14
+_SPILL_BLOCK = 1 << 10  # digests read back at a time per run while merging (8 KB)
+
+#: What gettext escapes when it writes a string (``write-po.c``); everything else is written as is.
+_NEEDS_ESCAPE = re.compile('[\\\\"\n\t\r\a\b\f\v]')
+_LINE_BREAK = re.compile("\r\n?|\n")
+#: A character :class:`Cleaner` replaces (``ILLEGAL_XML``) or :func:`_escape` escapes: a text
+#: with none (and no outer whitespace) is written as it is.  The tests check it is that union.
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\\\\\"\n\t\r]")
+_FUZZY = "#, fuzzy\n"
+_FILE = attrgetter("file")
+_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) builds per call
 
 
 def gettext_language(tag: str) -> str:
@@ -59,20 +116,45 @@ def gettext_language(tag: str) -> str:
     return language + (f"_{region}" if region else "") + (f"@{modifier}" if modifier else "")
 
 
+def _escape(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+            .replace("\r", "\\r").replace("\a", "\\a").replace("\b", "\\b").replace("\f", "\\f")
+            .replace("\v", "\\v"))
+
+
+def po_string(keyword: str, text: str) -> str:
+    """``keyword "text"`` and its newline, as ``msgcat --no-wrap`` writes it: one line, or,
+    when ``text`` has a newline before its end, ``""`` then one line per ``\\n``."""
+    newline = text.find("\n")
+    if newline < 0 or newline == len(text) - 1:
+        return f'{keyword} "{_escape(text)}"\n'
+    lines = text.split("\n")
+    last = lines.pop()
+    body = "".join(f'"{_escape(line)}\\n"\n' for line in lines)
+    return f'{keyword} ""\n{body}' + (f'"{_escape(last)}"\n' if last else "")
+
+
+def po_comment(marker: str, text: str) -> str:
+    """``text`` as comment lines (``#.``, ``#``…), one per line, an empty one bare like gettext's."""
+    return "".join(f"{marker} {line}\n" if line else f"{marker}\n" for line in _LINE_BREAK.split(text))
+
+
 def _split(raw: str) -> tuple[str, str, str]:
+    """``(leading whitespace, core, trailing whitespace)``; all-space text stays in the first part."""
     core = raw.strip()
     if not core:
         return raw, "", ""
-    start = raw.index(core)
+    start = len(raw) - len(raw.lstrip())
     return raw[:start], core, raw[start + len(core):]
 
 
-def _header(ctx: ExportContext, src: str, tgt: str) -> polib.POFile:
+def _header(ctx: ExportContext, src: str, tgt: str) -> str:
     stamp = timestamp().strftime("%Y-%m-%d %H:%M+0000")
-    po = polib.POFile(wrapwidth=_WRAP)
-    po.header = (f"Translation memory of {src} → {tgt}, exported by tmpipe {__version__}.\n"
-                 "Messages are raw Markdown segments; MT entries are fuzzy.")
-    po.metadata = {
+    comment = (f"Translation memory of {src} → {tgt}, exported by tmpipe {__version__}.\n"
+               "Messages are raw Markdown segments; MT entries are fuzzy.")
+    fields = {
         "Project-Id-Version": "tmpipe export",
         "Report-Msgid-Bugs-To": "",
         "POT-Creation-Date": stamp,
@@ -88,42 +170,145 @@ def _header(ctx: ExportContext, src: str, tgt: str) -> polib.POFile:
         "X-Target-Language": tgt,
         "X-Tmpipe-Signature": signature_text(ctx.signature),
     }
-    return po
+    return (po_comment("#", comment) + po_string("msgid", "")
+            + po_string("msgstr", "".join(f"{name}: {value}\n" for name, value in fields.items())))
 
 
-def _digest(context: str, msgid: str) -> bytes:
-    return hashlib.blake2b(f"{context}\0{msgid}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+def _digest(context: str, msgid: str) -> int:
+    """64-bit digest of a (context, msgid) key: the same key always gets the same number."""
+    data = f"{context}\0{msgid}".encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
-def _key(row: SegmentRow, clean: Cleaner) -> bytes:
-    return _digest(clean(row.id), _split(clean(row.source_raw))[1])
+class _Repeats:
+    """Which digests were added more than once, in bounded memory.
+
+    Holds up to ``limit`` (:data:`KEYS_IN_MEMORY`) digests in a list; when it is
+    full they are sorted and appended to a temporary file as one run of unsigned
+    64-bit integers.  At the end the runs are merged, each read back 8 KB at a
+    time: memory is ``limit`` digests (~0.7 MB) plus 8 KB per run (one run per
+    ``limit`` keys added): about 1.2 MB for a million occurrences.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit or KEYS_IN_MEMORY
+        self.keys: list[int] = []
+        self.runs: list[tuple[int, int]] = []  # (offset, count) in self.spill
+        self.spill: IO[bytes] | None = None
+
+    def add(self, key: int) -> None:
+        self.keys.append(key)
+        if len(self.keys) >= self.limit:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.spill is None:
+            self.spill = tempfile.TemporaryFile(prefix="tmpipe-po-")
+        self.keys.sort()
+        self.spill.seek(0, 2)
+        self.runs.append((self.spill.tell(), len(self.keys)))
+        array("Q", self.keys).tofile(self.spill)
+        self.keys = []
+
+    def _run(self, offset: int, count: int) -> Iterator[int]:
+        assert self.spill is not None
+        while count:
+            block = array("Q")
+            self.spill.seek(offset)
+            block.fromfile(self.spill, min(count, _SPILL_BLOCK))
+            offset += len(block) * block.itemsize
+            count -= len(block)
+            yield from block
+
+    def repeated(self) -> set[int]:
+        """The digests added more than once; frees the buffer and the spill file."""
+        try:
+            if self.spill is None:
+                self.keys.sort()
+                ordered: Iterable[int] = self.keys
+            else:
+                if self.keys:
+                    self._flush()
+                ordered = heapq.merge(*(self._run(offset, count) for offset, count in self.runs))
+            found: set[int] = set()
+            previous = None
+            for key in ordered:
+                if key == previous:
+                    found.add(key)
+                previous = key
+            return found
+        finally:
+            self.keys = []
+            if self.spill is not None:
+                self.spill.close()
+                self.spill = None
 
 
-def _colliding(rows: Iterator[SegmentRow]) -> set[bytes]:
-    """Keys (segment id + msgid) that more than one occurrence has: usually none."""
-    clean = Cleaner()
-    keys = external_sort((_key(row, clean) for row in rows), key=lambda key: key)
-    return {key for key, same in groupby(keys) if sum(1 for _ in same) > 1}
+def _message(keyword: str, raw: str, clean: Cleaner) -> tuple[str, str, str, str]:
+    """``(leading whitespace, message, trailing whitespace, PO line(s))`` of one raw text."""
+    if _SPECIAL.search(raw) is None and not raw[:1].isspace() and not raw[-1:].isspace():
+        return "", raw, "", f'{keyword} "{raw}"\n'  # most segments: nothing to clean, trim or escape
+    lead, core, trail = _split(clean(raw))
+    return lead, core, trail, po_string(keyword, core)
 
 
-def _entry(row: SegmentRow, clean: Cleaner, colliding: set[bytes], seen: set[str]) -> polib.POEntry:
-    s_lead, msgid, s_trail = _split(clean(row.source_raw))
-    t_lead, msgstr, t_trail = _split(clean(row.target_raw))
-    seg_id, path = clean(row.id), clean(row.file)
-    context = seg_id
-    if _digest(seg_id, msgid) in colliding:
-        context = unique_id(f"{path}#{seg_id}", seen)
-    mt = row.translation_type == "MT"
-    comments = ["MT: machine translation, needs review" if mt
-                else row.translation_type or "translation type not stated"]
-    if s_lead or s_trail or t_lead or t_trail:
-        comments.append("tmpipe-whitespace: " + json.dumps(
-            {"source": [s_lead, s_trail], "target": [t_lead, t_trail]}, ensure_ascii=False))
-    return polib.POEntry(msgctxt=context, msgid=msgid, msgstr=msgstr, comment="\n".join(comments),
-                         occurrences=[(path, str(row.line))], flags=["fuzzy"] if mt else [])
+def _write_entries(handle: IO[str], rows: Iterator[SegmentRow], clean: Cleaner, colliding: set[int],
+                   repeats: _Repeats | None) -> tuple[int, int]:
+    """Write one entry per occurrence; ``(entries, fuzzy)``.
+
+    A key whose digest is in ``colliding`` gets ``path#id`` as its context; each
+    key's digest goes to ``repeats`` when given.  This is the exporter's hot loop:
+    what all entries of an article share is formatted once, and a text with
+    nothing to clean, trim or escape costs one regular expression search.
+    """
+    count = fuzzy = 0
+    add = repeats.add if repeats is not None else None
+    write = handle.write
+    for _, article in groupby(rows, key=_FILE):
+        seen: set[str] = set()
+        entries = 0
+        path = head = reference = flags = ""
+        mt = False
+        shared_illegal = 0
+        for row in article:
+            if not entries:  # what every entry of the article repeats
+                before = clean.count
+                path = clean(row.file)
+                mt = row.translation_type == "MT"
+                comment = ("MT: machine translation, needs review" if mt
+                           else clean(row.translation_type or "") or "translation type not stated")
+                shared_illegal = clean.count - before
+                head = "\n" + po_comment("#.", comment)
+                reference = f"#: {path}:"
+                flags = _FUZZY if mt else ""
+            else:
+                clean.count += shared_illegal  # the path and comment are written (so replaced) again
+            s_lead, msgid, s_trail, msgid_po = _message("msgid", row.source_raw, clean)
+            t_lead, _, t_trail, msgstr_po = _message("msgstr", row.target_raw, clean)
+            seg_id = row.id
+            plain = _SPECIAL.search(seg_id) is None
+            if not plain:
+                seg_id = clean(seg_id)
+            key = _digest(seg_id, msgid)
+            if add is not None:
+                add(key)
+            if key in colliding:
+                context_po = po_string("msgctxt", unique_id(f"{path}#{seg_id}", seen))
+            else:
+                context_po = f'msgctxt "{seg_id}"\n' if plain else po_string("msgctxt", seg_id)
+            whitespace = ""
+            if s_lead or s_trail or t_lead or t_trail:  # JSON escapes every line break: one comment line
+                whitespace = "#. tmpipe-whitespace: " + _JSON.encode(
+                    {"source": [s_lead, s_trail], "target": [t_lead, t_trail]}) + "\n"
+            write(f"{head}{whitespace}{reference}{row.line}\n{flags}{context_po}{msgid_po}{msgstr_po}")
+            entries += 1
+        count += entries
+        if mt:
+            fuzzy += entries
+    return count, fuzzy
 
 
-@exporter("po")
+@exporter("po", per_locale=True)
 def write_po(ctx: ExportContext) -> Iterator[Output]:
     """``po/<tgt>.po`` per target locale: every occurrence, msgctxt = segment id."""
     pairs = ctx.locale_pairs()
@@ -131,18 +316,20 @@ def write_po(ctx: ExportContext) -> Iterator[Output]:
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         shared = sum(1 for _, t in pairs if t == target_locale) > 1
         rel = f"po/{file_stem(src)}_{file_stem(tgt)}.po" if shared else f"po/{file_stem(tgt)}.po"
-        clean = Cleaner()
-        colliding = _colliding(row for row in ctx.store.segments(target_locale)
-                               if row.source_locale == source_locale)
-        count = fuzzy = 0
+        header = _header(ctx, src, tgt)
+
+        def rows() -> Iterator[SegmentRow]:
+            return (row for row in ctx.store.segments(target_locale) if row.source_locale == source_locale)
+
         with atomic_open(ctx.out / rel) as handle:
-            handle.write(str(_header(ctx, src, tgt)))
-            rows = (row for row in ctx.store.segments(target_locale) if row.source_locale == source_locale)
-            for _, article in groupby(rows, key=lambda row: row.file):
-                seen: set[str] = set()
-                for row in article:
-                    entry = _entry(row, clean, colliding, seen)
-                    handle.write("\n" + entry.__unicode__(_WRAP))
-                    count += 1
-                    fuzzy += entry.fuzzy
+            clean, repeats = Cleaner(), _Repeats()
+            handle.write(header)
+            count, fuzzy = _write_entries(handle, rows(), clean, set(), repeats)
+            colliding = repeats.repeated()
+            if colliding:  # some keys repeat: write again, giving them path#id
+                handle.seek(0)
+                handle.truncate()
+                clean = Cleaner()
+                handle.write(header)
+                count, fuzzy = _write_entries(handle, rows(), clean, colliding, None)
         yield Output(rel, "po", count, src, tgt, {"fuzzy": fuzzy, "illegal_chars": clean.count})
