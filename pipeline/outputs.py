@@ -47,6 +47,8 @@ __all__ = ["Job", "Task", "plan", "run", "STATE"]
 STATE = ".tmpipe-state.json"
 _STATE_VERSION = 1
 QA = "qa"
+#: Tasks that need much memory of their own (pyarrow ~150 MB; QA's language models): never two at once.
+MEMORY_HEAVY = frozenset({"parquet", "parquet-dataset", QA})
 #: What a task returns: the manifest entries of the files it wrote, and the seconds it took.
 Result = tuple[list[dict[str, Any]], float]
 
@@ -261,7 +263,7 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
     try:
         while pending or running:
             while pending and len(running) < jobs:
-                task = pending.pop()
+                task = _next(pending, [t for t, _ in running.values()])
                 receive, send = context.Pipe(duplex=False)
                 process: BaseProcess = context.Process(target=_child, args=(job, task, send),
                                                        name=f"tmpipe {task.key}")
@@ -278,6 +280,16 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
         for _, child in running.values():
             child.join()
         raise
+
+
+def _next(pending: list[Task], running: list[Task]) -> Task:
+    """Take the next task (``pending`` is reversed: the last is the biggest), but not a second
+    memory-heavy one while one runs when a light one can go instead."""
+    if any(t.name in MEMORY_HEAVY for t in running):
+        for at in range(len(pending) - 1, -1, -1):
+            if pending[at].name not in MEMORY_HEAVY:
+                return pending.pop(at)
+    return pending.pop()
 
 
 def _child(job: Job, task: Task, send: Connection) -> None:
