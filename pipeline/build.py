@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -79,6 +80,8 @@ class RunStats:
     """Articles skipped because their content hash is unchanged."""
     removed: int = 0
     """Articles dropped from the TM because they left the corpus."""
+    seconds: float = 0.0
+    """Wall time of the run, the TM's commit included."""
 
 
 def sources(corpora: Sequence[Path]) -> Iterator[Source]:
@@ -184,10 +187,12 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
     with _locked(out):
         store = open_store(job.tm)
         try:
+            started = time.perf_counter()
             stats = extract_corpus(corpora, store, jobs=options.jobs, engine=options.engine,
                                    scheduler=options.scheduler, source_locale=options.source_locale,
                                    progress=progress)
             store.commit()
+            stats.seconds = round(time.perf_counter() - started, 3)
             summary = store.summary()
             signature = _signature(store, options.formats, options.export, options.source_locale)
             tasks = plan(job, store)

@@ -141,7 +141,9 @@ def _print_summary(manifest: dict[str, Any]) -> None:
                    f"  anomalies {row['anomalies']:>5}")
     if ext["anomalies_by_kind"]:
         click.echo("anomalies by kind: " + ", ".join(f"{k} {v}" for k, v in ext["anomalies_by_kind"].items()))
-    click.echo(f"outputs: {len(manifest['outputs'])} files listed in manifest.json")
+    tasks = manifest.get("tasks", {})
+    click.echo(f"outputs: {len(manifest['outputs'])} files listed in manifest.json"
+               f" ({tasks.get('run', 0)} tasks run, {tasks.get('reused', 0)} unchanged and kept)")
 
 
 @main.command(context_settings=CONTEXT)
