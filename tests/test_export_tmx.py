@@ -3,17 +3,25 @@ BCP 47 tags, ``--split-mt`` and ``--multilingual``."""
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from pipeline.export import tmx
+from pipeline.export.common import ILLEGAL_XML, Cleaner, escape_attr, escape_text, has_markup
 from pipeline.export.tmx import PAIRED_TYPES, PLACEHOLDER_TYPES, tuck_edge_whitespace
 from pipeline.extract.inline import parse_segment
+from pipeline.store import UnitRow
 from support.builds import EDGE_CORPUS, Built, build_once, tmpipe
+from support.synthetic import export, make_store
 from tools.omegat import level1
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -195,3 +203,81 @@ def test_multilingual_without_split_includes_every_language(tmp_path: Path) -> N
     langs = {tuv.get(XML_LANG) for tuv in etree.parse(str(tmp_path / "tmx/multilingual.tmx")).iter("tuv")}
     assert langs == {"en-US", "fr-FR", "ja-JP", "sr-Latn-RS"}
     assert not (tmp_path / "tmx/mt").exists()
+
+
+# -- the fast paths write what the general path writes ------------------------------------------
+#
+# The exporters write XML as strings (escaped as lxml would), write a side without markup
+# without parsing it, and write an article's props once for all its units: each of these is
+# checked against lxml or against the by-the-book path on generated input.
+
+#: Characters that matter to escaping, cleaning and trimming; none of them starts markup.
+SPECIAL = list("&>\"';#") + ["\r", "\n", "\t", " ", "\u00a0", "\u2003", "\u3000", "\x01", "\x0b", "\x1f",
+                             "\ufffe", "\uffff", "\ud800", "\udfff", "\U0001F600", "é", "a", "1"]
+PLAIN = st.text(alphabet=st.one_of(st.sampled_from(SPECIAL),
+                                   st.characters(blacklist_characters="\\`<*_[]!")), max_size=24)
+MARKUP = ["**", "*", "_", "`x y`", " `z` ", "[", "](u.md)", "![", "<br/>", "<strong>", "</strong>", "<em>",
+          "</em>", "<span>", "<xref:A.B>", "[!INCLUDE[a](b.md)]", "\\*", "<!-- c -->", "&lt;", "<u>", "</u>"]
+#: A side: plain text, or text around markup (well nested, crossing, unclosed).
+SIDE = st.one_of(PLAIN, st.lists(st.one_of(PLAIN, st.sampled_from(MARKUP)), max_size=8).map("".join))
+XML_CHARS = st.lists(st.one_of(st.sampled_from(SPECIAL + ["<", "]]>", "&amp;"]), st.characters())).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(XML_CHARS)
+def test_escaping_is_what_lxml_writes(text: str) -> None:
+    text = ILLEGAL_XML.sub("", text)  # lxml refuses them: exporters clean them first
+    out = io.BytesIO()
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        with xf.element("e", {"a": text}):
+            xf.write(text)
+    assert out.getvalue().decode("utf-8") == f'<e a="{escape_attr(text)}">{escape_text(text)}</e>'
+
+
+@settings(max_examples=400, deadline=None)
+@given(SIDE, SIDE)
+def test_tmx_fast_paths_write_what_the_general_path_writes(source: str, target: str) -> None:
+    """Plain sides skip parsing, code linking, trimming and tucking; marked sides are trimmed and
+    tucked in one pass, their ids linked by a shortcut when both sides have the same codes."""
+    fast, general = Cleaner(), Cleaner()
+    assert tmx._pair_segs(source, target, fast) == tmx._pair_segs_general(source, target, general)
+    assert fast.count == general.count
+    if not has_markup(source):
+        lead, content, trail = tmx._pair_segs(source, target, Cleaner())[0]
+        assert lead + html.unescape(content) + trail == ILLEGAL_XML.sub("\ufffd", source)
+
+
+def _unit(n: int, file: str, translation_type: str | None, commit: str | None, seg_id: str,
+          repetitions: int, mt_repetitions: int) -> UnitRow:
+    return UnitRow(n, "en-US", "fr-FR", "s", "t", "s", "t", repetitions, mt_repetitions, file, seg_id, n,
+                   translation_type, commit, "1" if n % 2 else None, "01/01/2024")
+
+
+UNITS = st.lists(st.builds(
+    _unit, st.integers(0, 9), st.sampled_from(["a.md", "a.md", "b\x01.md", "&c.md", ""]),
+    st.sampled_from(["HT", "MT", None, "H\x02T"]), st.sampled_from(["c0ffee", None, "c\x03"]),
+    st.sampled_from(["x-1", "x-p2", "", "i\x04d"]), st.integers(0, 3), st.integers(0, 3)), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(UNITS)
+def test_tmx_article_props_written_once_are_those_of_every_unit(units: list[UnitRow]) -> None:
+    fast, general = Cleaner(), Cleaner()
+    props = tmx._UnitProps()
+    for unit in units:
+        assert props(unit, fast) == tmx._unit_props_general(unit, general)
+        assert fast.count == general.count
+
+
+def test_multilingual_counts_each_illegal_character_once(tmp_path: Path) -> None:
+    """Its target sides are written in the per-pair pass: cleaning them counts once, in the file
+    that holds them."""
+    store = make_store(tmp_path / "tm.sqlite", [("fr-FR/bad.md", "fr-FR", "HT", [
+        ("bad-1", "Bell\x07 rings **twice\x01**.", "La cloche\x07 sonne **deux fois\x01**."),
+        ("bad-2", "Plain\x02", "Simple\x02"), ("fine", "Fine", "Bien")])])
+    outputs = {o.path: o for o in export(store, tmp_path / "out", "tmx", multilingual=True)}
+    store.close()
+    assert outputs["tmx/en-US_fr-FR.tmx"].extra["illegal_chars"] == 6
+    assert outputs["tmx/multilingual.tmx"].extra["illegal_chars"] == 6
+    text = (tmp_path / "out/tmx/multilingual.tmx").read_text(encoding="utf-8")
+    assert not ILLEGAL_XML.search(text) and text.count("\ufffd") == 6

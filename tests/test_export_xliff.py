@@ -4,11 +4,17 @@ inline codes (``bpt``/``ept``/``ph``; ``pc``/``ph`` or ``sc``/``ec`` with ``data
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from pipeline.export import xliff2, xliff12
+from pipeline.export.common import ILLEGAL_XML, Cleaner, escape_text, illegal_spans
 from support.builds import EDGE_CORPUS, Built, build_once
+from support.synthetic import export, make_store
 
 X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
 X2 = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -117,3 +123,59 @@ def test_xliff2_every_dataref_resolves_and_crossing_pairs_use_sc_ec(edge: Built)
     nested, = [u for u in root.iter(X2 + "unit") if u.get("name") == "e1a2b-105"]
     pc = nested.find(f"{X2}segment/{X2}source/{X2}pc")
     assert pc.get("type") == "image" and pc.find(X2 + "pc").get("subType") == "xlf:b"
+
+
+# -- the fast paths write what the general path writes --------------------------------------------
+#
+# A unit without markup is written without parsing it, a unit with markup once per run of
+# occurrences (cached), an article's path and note once for all its units.
+
+SPECIAL = list("&>\"';#") + ["\r", "\n", "\t", " ", "\u00a0", "\u3000", "\x01", "\x0b", "\x1f", "\ufffe",
+                             "\uffff", "\ud800", "\U0001F600", "é", "a"]
+PLAIN = st.text(alphabet=st.one_of(st.sampled_from(SPECIAL),
+                                   st.characters(blacklist_characters="\\`<*_[]!")), max_size=24)
+MARKUP = ["**", "*", "_", "`x\x02y`", " `z` ", "[", "](u.md)", "![", "<br/>", "<strong>", "</strong>", "<em>",
+          "</em>", "<span>", "<xref:A.B>", "\\*", "<!-- c -->", "&lt;"]
+#: A side: plain text, or text around markup (well nested, crossing, unclosed).
+SIDE = st.one_of(PLAIN, st.lists(st.one_of(PLAIN, st.sampled_from(MARKUP)), max_size=8).map("".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(SIDE, SIDE)
+def test_xliff12_fast_path_writes_what_the_general_path_writes(source: str, target: str) -> None:
+    clean = Cleaner()
+    source, target = clean(source), clean(target)
+    assert xliff12._contents(source, target) == xliff12._contents_general(source, target)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SIDE, SIDE)
+def test_xliff2_fast_path_writes_what_the_general_path_writes(source: str, target: str) -> None:
+    assert xliff2._body(source, target) == xliff2._body_general(source, target)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SIDE)
+def test_xliff2_text_writes_illegal_characters_as_cp(text: str) -> None:
+    write = xliff2._Text()
+    expected = "".join(escape_text(chunk) if codepoint is None else f'<cp hex="{codepoint:04X}"></cp>'
+                       for chunk, codepoint in illegal_spans(text))
+    assert write(text) == expected and write.cps == len(ILLEGAL_XML.findall(text))
+
+
+@pytest.mark.parametrize("fmt", ["xliff-1.2", "xliff-2"])
+def test_what_an_article_shares_is_cleaned_and_counted_for_every_unit(fmt: str, tmp_path: Path) -> None:
+    """The path and the translation type are written once per article; each unit counts the
+    characters cleaning replaced in them, as when it cleaned them itself (XLIFF 1.2 wrote an
+    illegal character in ``ms.translationtype`` raw in each unit's note: lxml refused it)."""
+    pairs = [("x-1", "a", "b"), ("x-2", "c **d**", "e **f**"), ("x-1", "a", "b")]
+    store = make_store(tmp_path / "tm.sqlite", [("fr-FR/a\x01.md", "fr-FR", "H\x02T", pairs),
+                                                ("fr-FR/b.md", "fr-FR", "MT", pairs)])
+    output, = export(store, tmp_path / "out", fmt)
+    store.close()
+    # per article: its path (+1 per unit, +1 in <file>), its ms.translationtype (+1 per unit, +1 in the header)
+    assert output.extra["illegal_chars"] == 2 * len(pairs) + 2
+    text = (tmp_path / "out" / output.path).read_text(encoding="utf-8")
+    assert not ILLEGAL_XML.search(text) and text.count("\ufffd") == 2 * len(pairs) + 2
+    root = etree.parse(str(tmp_path / "out" / output.path)).getroot()
+    assert len(list(root.iter(X12 + "trans-unit", X2 + "unit"))) == 2 * len(pairs)

@@ -31,9 +31,9 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from itertools import islice
-from typing import Any, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
-from ..extract.inline import parse_segment
+from ..extract.inline import _START, parse_segment
 from ..locales import normalize_tag
 from ..model import Code, Run, Segment, Text
 
@@ -51,9 +51,15 @@ __all__ = [
     "signature_text",
     "translation_label",
     "external_sort",
+    "ExternalSorter",
     "SORT_CHUNK",
     "parse_clean",
     "unique_id",
+    "XML_DECLARATION",
+    "escape_attr",
+    "escape_text",
+    "has_markup",
+    "open_xml",
 ]
 
 #: One character that XML 1.0 does not allow anywhere in a document.
@@ -76,7 +82,7 @@ class Cleaner:
         """Characters replaced so far."""
 
     def __call__(self, text: str) -> str:
-        if not ILLEGAL_XML.search(text):
+        if text.isprintable() or not ILLEGAL_XML.search(text):  # printable: no control, surrogate, U+FFFE/F
             return text
         cleaned, replaced = ILLEGAL_XML.subn(REPLACEMENT, text)
         self.count += replaced
@@ -144,7 +150,12 @@ def link_codes(source: Iterable[Run], target: Iterable[Run]) -> tuple[dict[int, 
     first unused source code with the same markup, else with the same kind and
     type; codes with no counterpart get fresh ids above every source id.
     """
-    src, tgt = _logical(source), _logical(target)
+    source_codes = [run for run in source if type(run) is Code]
+    target_codes = [run for run in target if type(run) is Code]
+    if source_codes == target_codes:  # the same codes in the same order (most units): ids as they are
+        ids = {code.pair: code.pair for code in source_codes}
+        return ids, ids.copy()
+    src, tgt = _logical(source_codes), _logical(target_codes)
     src_ids = {pair: pair for pair, *_ in src}
     tgt_ids: dict[int, int] = {}
     used: set[int] = set()
@@ -188,12 +199,9 @@ def file_stem(locale: str) -> str:
 
 
 def stable_id(*parts: str, size: int = 16) -> str:
-    """A hex digest of ``parts``: the same content always gets the same id."""
-    digest = hashlib.blake2b(digest_size=size)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
+    """A hex digest of ``parts``, each followed by NUL: the same content always gets the same id."""
+    data = ("\0".join(parts) + "\0" if parts else "").encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=size).hexdigest()
 
 
 def timestamp() -> datetime:
@@ -221,26 +229,76 @@ def translation_label(translation_type: str | None, repetitions: int, mt_repetit
 
 def external_sort(items: Iterable[T], key: Callable[[T], Any], chunk: int | None = None) -> Iterator[T]:
     """``sorted(items, key=key)`` holding at most ``chunk`` (:data:`SORT_CHUNK`) items in memory;
-    sorted runs spill to temporary files and are merged."""
-    chunk = chunk or SORT_CHUNK
-    with tempfile.TemporaryDirectory(prefix="tmpipe-sort-") as tmp:
-        files: list[str] = []
-        iterator = iter(items)
-        while batch := sorted(islice(iterator, chunk), key=key):
-            path = os.path.join(tmp, f"{len(files)}.pickle")
-            with open(path, "wb") as handle:
-                for item in batch:
-                    pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            files.append(path)
-            del batch
-        yield from heapq.merge(*(_unpickle(path) for path in files), key=key)
+    sorted runs spill to temporary files and are merged (see :class:`ExternalSorter`)."""
+    sorter = ExternalSorter(key, chunk)
+    try:
+        for item in items:
+            sorter.add(item)
+    except BaseException:
+        sorter.close()
+        raise
+    yield from sorter.sorted()
+
+
+class ExternalSorter(Generic[T]):
+    """Items added one by one, then given back sorted by ``key`` (stable), holding at most
+    ``chunk`` (:data:`SORT_CHUNK`) of them in memory: each full chunk is sorted and spilled to
+    a temporary file, and the runs are merged; nothing is written when all fit in one chunk."""
+
+    def __init__(self, key: Callable[[T], Any], chunk: int | None = None) -> None:
+        self.key = key
+        self.chunk = chunk or SORT_CHUNK
+        self._batch: list[T] = []
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._files: list[str] = []
+
+    def add(self, item: T) -> None:
+        if len(self._batch) >= self.chunk:
+            self._spill()
+        self._batch.append(item)
+
+    def _spill(self) -> None:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="tmpipe-sort-")
+        path = os.path.join(self._tmp.name, f"{len(self._files)}.pickle")
+        batch = sorted(self._batch, key=self.key)
+        self._batch = []
+        with open(path, "wb") as handle:
+            for at in range(0, len(batch), _PICKLE_BATCH):  # a list per pickle: far fewer calls
+                pickle.dump(batch[at:at + _PICKLE_BATCH], handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self._files.append(path)
+
+    def sorted(self) -> Iterator[T]:
+        """Every item added, sorted; the temporary files are removed once it ends (or is closed)."""
+        try:
+            if not self._files:
+                batch, self._batch = sorted(self._batch, key=self.key), []
+                yield from batch
+                return
+            if self._batch:
+                self._spill()
+            yield from heapq.merge(*(_unpickle(path) for path in self._files), key=self.key)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Forget the items and remove the temporary files."""
+        self._batch = []
+        self._files = []
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+#: Items pickled together when :class:`ExternalSorter` spills a run.
+_PICKLE_BATCH = 256
 
 
 def _unpickle(path: str) -> Iterator[Any]:
     with open(path, "rb") as handle:
         while True:
             try:
-                yield pickle.load(handle)
+                yield from pickle.load(handle)
             except EOFError:
                 return
 
@@ -258,3 +316,52 @@ def unique_id(wanted: str, seen: set[str]) -> str:
         candidate = f"{wanted}.{n}"
     seen.add(candidate)
     return candidate
+
+
+# -- writing XML as text ----------------------------------------------------------------------
+#
+# The exporters build their documents as strings (an element per f-string) and write them
+# through :func:`open_xml`: several times faster than lxml's incremental writer, which
+# costs a Python-level call per element, attribute and text.  The escaping below is the
+# one lxml (libxml2) applies to UTF-8 output, so the bytes are those lxml would write;
+# ``tests/test_export_tmx.py`` checks that against lxml.  Text must have been cleaned of
+# XML-illegal characters first (:class:`Cleaner`, :func:`illegal_spans`).
+
+#: The XML declaration, as lxml writes it, and the line break after it.
+XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
+
+#: Whether a raw segment may hold inline markup: without any of these characters
+#: :func:`~pipeline.extract.inline.parse_segment` returns the text as one run, so an
+#: exporter can write it without parsing (most segments are plain text).
+has_markup = _START.search
+
+
+def escape_text(text: str) -> str:
+    """Element content as lxml writes it: ``&``, ``<``, ``>`` as entities, CR as ``&#13;``."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def escape_attr(text: str) -> str:
+    """An attribute value (between double quotes) as lxml writes it: :func:`escape_text`,
+    and ``"``, tab, LF and CR as references."""
+    text = escape_text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#9;")
+    return text
+
+
+def open_xml(path: os.PathLike[str] | str) -> IO[str]:
+    """A text file for an XML document: UTF-8, no newline translation, a large buffer."""
+    return open(path, "w", encoding="utf-8", newline="", buffering=1 << 20)

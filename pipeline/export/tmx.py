@@ -33,21 +33,23 @@ Principles:
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from itertools import groupby
 from typing import Any, NamedTuple
 
-from lxml import etree
-
 from .. import __version__
 from ..atomic import atomic_path
+from ..extract.inline import parse_segment
 from ..model import Code, Run, Text
 from ..store import UnitRow
-from .common import (Cleaner, external_sort, file_stem, language_tag, link_codes, parse_clean,
-                     signature_text, stable_id, timestamp, translation_label, trim_runs)
+from .common import (XML_DECLARATION, Cleaner, ExternalSorter, escape_attr, escape_text, file_stem,
+                     has_markup, language_tag, link_codes, open_xml, signature_text, stable_id, timestamp,
+                     translation_label, trim_runs)
 from .registry import ExportContext, Output, exporter
 
 __all__ = ["PAIRED_TYPES", "PLACEHOLDER_TYPES", "tuck_edge_whitespace", "write_tmx"]
@@ -58,23 +60,30 @@ PAIRED_TYPES = {"bold": "bold", "italic": "italic", "ulined": "ulined", "link": 
 PLACEHOLDER_TYPES = {"image": "image", "lb": "lb"}
 
 _MERGED_PARAGRAPH = re.compile(r"-p\d+$")
-_NL = "\n"
+_source_key = operator.itemgetter(0, 1)  # of a _Candidate: source locale and raw text
+_target_locale_key = operator.itemgetter(2)  # of a _Candidate
+
+#: One side of a unit as written: ``(leading whitespace, seg content as XML, trailing whitespace)``.
+_Seg = tuple[str, str, str]
 
 
-class _Side(NamedTuple):
-    """One language of a unit, ready to write."""
-
-    lang: str
-    runs: tuple[Run, ...]
-    ids: dict[int, int]
-    lead: str
-    trail: str
-    props: tuple[tuple[str, str], ...] = ()
+@functools.lru_cache(maxsize=256)
+def _code_type(kind: str, type_: str) -> str:
+    """``type`` of a ``bpt``/``ph``, escaped."""
+    table = PAIRED_TYPES if kind != "standalone" else PLACEHOLDER_TYPES
+    return escape_attr(table.get(type_) or f"x-{type_}")
 
 
-def _code_type(code: Code) -> str:
-    table = PAIRED_TYPES if code.kind != "standalone" else PLACEHOLDER_TYPES
-    return table.get(code.type) or f"x-{code.type}"
+def _prop(type_: str, value: str, indent: str) -> str:
+    """A ``prop`` element; ``value`` already cleaned."""
+    return f'\n{indent}<prop type="{type_}">{escape_text(value)}</prop>'
+
+
+@functools.lru_cache(maxsize=1024)
+def _whitespace_props(lead: str, trail: str) -> str:
+    """A ``tuv``'s ``x-leading-whitespace``/``x-trailing-whitespace`` props (few distinct values)."""
+    out = _prop("x-leading-whitespace", json.dumps(lead), "        ") if lead else ""
+    return out + _prop("x-trailing-whitespace", json.dumps(trail), "        ") if trail else out
 
 
 class _TmxWriter:
@@ -94,78 +103,168 @@ class _TmxWriter:
 
     def _open(self, ctx: ExportContext, srclang: str, stamp: str, header_props: dict[str, str]) -> None:
         tmp = self._stack.enter_context(atomic_path(ctx.out / self.rel))
-        self.xf = self._stack.enter_context(etree.xmlfile(str(tmp), encoding="UTF-8"))
-        self.xf.write_declaration()
-        self._root = self.xf.element("tmx", version="1.4")
-        self._root.__enter__()
-        self.xf.write(_NL + "  ")
-        with self.xf.element("header", {
-            "creationtool": "tmpipe", "creationtoolversion": __version__, "segtype": "sentence",
-            "o-tmf": "tmpipe", "adminlang": "en-US", "srclang": srclang, "datatype": "x-markdown",
-            "creationdate": stamp,
-        }):
-            props = {"x-tmpipe-signature": signature_text(ctx.signature),
-                     "x-tmpipe-input": str(ctx.signature.get("input", "")), **header_props}
-            for type_, value in props.items():
-                self._prop(type_, value, "    ")
-            self.xf.write(_NL + "  ")
-        self.xf.write(_NL + "  ")
-        self._body = self.xf.element("body")
-        self._body.__enter__()
+        self._file = self._stack.enter_context(open_xml(tmp))
+        props = {"x-tmpipe-signature": signature_text(ctx.signature),
+                 "x-tmpipe-input": str(ctx.signature.get("input", "")), **header_props}
+        self._file.write("".join([
+            XML_DECLARATION, '<tmx version="1.4">\n  <header creationtool="tmpipe" creationtoolversion="',
+            escape_attr(__version__), '" segtype="sentence" o-tmf="tmpipe" adminlang="en-US" srclang="',
+            escape_attr(srclang), '" datatype="x-markdown" creationdate="', escape_attr(stamp), '">',
+            *[_prop(escape_attr(type_), self.clean(value), "    ") for type_, value in props.items()],
+            "\n  </header>\n  <body>"]))
 
-    def _prop(self, type_: str, value: str, indent: str) -> None:
-        self.xf.write(_NL + indent)
-        with self.xf.element("prop", type=type_):
-            self.xf.write(self.clean(value))
-
-    def add(self, attrs: dict[str, str], props: list[tuple[str, str]], sides: list[_Side]) -> None:
-        """Write one ``tu``."""
-        xf = self.xf
-        xf.write(_NL + "    ")
-        with xf.element("tu", attrs):
-            for type_, value in props:
-                self._prop(type_, value, "      ")
-            for side in sides:
-                xf.write(_NL + "      ")
-                with xf.element("tuv", {"xml:lang": side.lang}):
-                    for type_, value in side.props:
-                        self._prop(type_, value, "        ")
-                    if side.lead:
-                        self._prop("x-leading-whitespace", json.dumps(side.lead), "        ")
-                    if side.trail:
-                        self._prop("x-trailing-whitespace", json.dumps(side.trail), "        ")
-                    xf.write(_NL + "        ")
-                    _write_seg(xf, side.runs, side.ids)
-                    xf.write(_NL + "      ")
-            xf.write(_NL + "    ")
+    def add(self, head: str, tuvs: str) -> None:
+        """Write one ``tu``: ``head`` is its start tag and props, ``tuvs`` its ``tuv`` elements."""
+        self._file.write(f"\n    {head}{tuvs}\n    </tu>")
         self.count += 1
 
     def close(self) -> None:
-        self.xf.write(_NL + "  ")
-        self._body.__exit__(None, None, None)
-        self.xf.write(_NL)
-        self._root.__exit__(None, None, None)
+        self._file.write("\n  </body>\n</tmx>")
         self._stack.close()  # closes the file, then renames it into place
 
     def abort(self, exc: BaseException) -> None:
-        """Give up: close the stream as it is and remove the temporary file (elements stay open)."""
+        """Give up: close the file as it is and remove it."""
         self._stack.__exit__(type(exc), exc, exc.__traceback__)
 
 
-def _write_seg(xf: Any, runs: tuple[Run, ...], ids: dict[int, int]) -> None:
-    with xf.element("seg"):
-        for run in runs:
-            if isinstance(run, Text):
-                xf.write(run.raw)
-            elif run.kind == "begin":
-                with xf.element("bpt", i=str(run.pair), x=str(ids[run.pair]), type=_code_type(run)):
-                    xf.write(run.raw)
-            elif run.kind == "end":
-                with xf.element("ept", i=str(run.pair)):
-                    xf.write(run.raw)
-            else:
-                with xf.element("ph", x=str(ids[run.pair]), type=_code_type(run)):
-                    xf.write(run.raw)
+def _tuv(lang: str, seg: _Seg, props: str = "") -> str:
+    """A ``tuv``: ``lang`` escaped, ``props`` already XML."""
+    lead, content, trail = seg
+    if lead or trail:
+        props += _whitespace_props(lead, trail)
+    return f'\n      <tuv xml:lang="{lang}">{props}\n        <seg>{content}</seg>\n      </tuv>'
+
+
+def _seg_xml(runs: tuple[Run, ...], ids: dict[int, int]) -> str:
+    """The content of a ``seg``: text, and ``bpt``/``ept``/``ph`` holding the markup."""
+    out = []
+    for run in runs:
+        if type(run) is Text:
+            out.append(escape_text(run.raw))
+            continue
+        assert isinstance(run, Code)
+        if run.kind == "begin":
+            out.append(f'<bpt i="{run.pair}" x="{ids[run.pair]}" type="{_code_type(run.kind, run.type)}">'
+                       f'{escape_text(run.raw)}</bpt>')
+        elif run.kind == "end":
+            out.append(f'<ept i="{run.pair}">{escape_text(run.raw)}</ept>')
+        else:
+            out.append(f'<ph x="{ids[run.pair]}" type="{_code_type(run.kind, run.type)}">'
+                       f'{escape_text(run.raw)}</ph>')
+    return "".join(out)
+
+
+def _marked_seg(runs: tuple[Run, ...], ids: dict[int, int]) -> _Seg:
+    """A side with inline codes: outer whitespace taken off (:func:`trim_runs`), whitespace between
+    edge codes and the text tucked into them (:func:`tuck_edge_whitespace`), in one pass over the
+    runs' raw texts: the same as :func:`_marked_seg_general`."""
+    if not runs:
+        return "", "", ""
+    raws = [run.raw for run in runs]
+    last = len(raws) - 1
+    lead = trail = ""
+    if type(runs[0]) is Text:
+        kept = raws[0].lstrip()
+        lead = raws[0][:len(raws[0]) - len(kept)]
+        raws[0] = kept
+    if type(runs[last]) is Text:
+        kept = raws[last].rstrip()
+        trail = raws[last][len(kept):]
+        raws[last] = kept
+    if type(runs[0]) is not Text or not raws[0]:  # codes first: tuck the whitespace after them
+        code_at = -1
+        for index in range(last + 1):  # an empty text counts as gone, as trim_runs drops it
+            if type(runs[index]) is not Text:
+                code_at = index
+            elif raws[index]:
+                if code_at < 0:
+                    break
+                raw = raws[index]
+                kept = raw.lstrip()
+                if len(kept) < len(raw):
+                    raws[code_at] += raw[:len(raw) - len(kept)]
+                    raws[index] = kept
+                if kept:
+                    break
+    if type(runs[last]) is not Text or not raws[last]:  # codes last: tuck the whitespace before them
+        code_at = -1
+        for index in range(last, -1, -1):
+            if type(runs[index]) is not Text:
+                code_at = index
+            elif raws[index]:
+                if code_at < 0:
+                    break
+                raw = raws[index]
+                kept = raw.rstrip()
+                if len(kept) < len(raw):
+                    raws[code_at] = raw[len(kept):] + raws[code_at]
+                    raws[index] = kept
+                if kept:
+                    break
+    out = []
+    for run, raw in zip(runs, raws):
+        if isinstance(run, Text):
+            if raw:
+                out.append(escape_text(raw))
+        elif run.kind == "begin":
+            out.append(f'<bpt i="{run.pair}" x="{ids[run.pair]}" type="{_code_type(run.kind, run.type)}">'
+                       f'{escape_text(raw)}</bpt>')
+        elif run.kind == "end":
+            out.append(f'<ept i="{run.pair}">{escape_text(raw)}</ept>')
+        else:
+            out.append(f'<ph x="{ids[run.pair]}" type="{_code_type(run.kind, run.type)}">'
+                       f'{escape_text(raw)}</ph>')
+    return lead, "".join(out), trail
+
+
+def _marked_seg_general(runs: tuple[Run, ...], ids: dict[int, int]) -> _Seg:
+    """:func:`_marked_seg` by the book: :func:`trim_runs`, :func:`tuck_edge_whitespace`, :func:`_seg_xml`."""
+    lead, core, trail = trim_runs(runs)
+    return lead, _seg_xml(tuck_edge_whitespace(core), ids), trail
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_seg(text: str) -> _Seg:
+    """A cleaned source side with markup, written: its codes' ids are their own pair numbers
+    whatever the target, and the same English source recurs in every locale."""
+    runs = parse_segment(text).runs
+    return _marked_seg(runs, link_codes(runs, ())[0])
+
+
+def _plain_seg(text: str) -> _Seg:
+    """A side without markup (cleaned): what :func:`_marked_seg` gives for its one text run."""
+    kept = text.lstrip()
+    core = kept.rstrip()
+    return text[:len(text) - len(kept)], escape_text(core), kept[len(core):]
+
+
+def _pair_segs_general(source_raw: str, target_raw: str, clean: Callable[[str], str]) -> tuple[_Seg, _Seg]:
+    """Both sides of a unit, parsed and written by the book: what :func:`_pair_segs` gives, slowly."""
+    source = parse_segment(clean(source_raw)).runs
+    target = parse_segment(clean(target_raw)).runs
+    src_ids, tgt_ids = link_codes(source, target)
+    return _marked_seg_general(source, src_ids), _marked_seg_general(target, tgt_ids)
+
+
+def _source_side(source: str) -> _Seg:
+    """A cleaned source side; without markup (most) written without parsing it."""
+    return _plain_seg(source) if has_markup(source) is None else _source_seg(source)
+
+
+def _target_side(source: str, target: str) -> _Seg:
+    """A cleaned target side, its codes linked to those of the (cleaned) ``source``; without
+    markup (most) written without parsing it."""
+    if has_markup(target) is None:
+        return _plain_seg(target)
+    runs = parse_segment(target).runs
+    source_runs = parse_segment(source).runs if has_markup(source) is not None else ()
+    return _marked_seg(runs, link_codes(source_runs, runs)[1])
+
+
+def _pair_segs(source_raw: str, target_raw: str, clean: Callable[[str], str]) -> tuple[_Seg, _Seg]:
+    """Both sides of a unit, the fast way: what :func:`_pair_segs_general` gives."""
+    source = clean(source_raw)
+    return _source_side(source), _target_side(source, clean(target_raw))
 
 
 def tuck_edge_whitespace(runs: tuple[Run, ...]) -> tuple[Run, ...]:
@@ -197,36 +296,49 @@ def tuck_edge_whitespace(runs: tuple[Run, ...]) -> tuple[Run, ...]:
     return tuple(run for run in out if not (isinstance(run, Text) and not run.raw))
 
 
-def _trimmed(runs: tuple[Run, ...]) -> tuple[str, tuple[Run, ...], str]:
-    lead, core, trail = trim_runs(runs)
-    return lead, tuck_edge_whitespace(core), trail
+def _unit_head(tuid: str, usage: int, seg_id: str, props: str) -> str:
+    """A ``tu`` start tag followed by its props (already XML)."""
+    segtype = ' segtype="paragraph"' if _MERGED_PARAGRAPH.search(seg_id) else ""
+    return f'<tu tuid="{tuid}" usagecount="{usage}"{segtype}>{props}'
 
 
-def _sides(unit: UnitRow, clean: Cleaner) -> tuple[_Side, _Side]:
-    source = parse_clean(unit.source_raw, clean)
-    target = parse_clean(unit.target_raw, clean)
-    src_ids, tgt_ids = link_codes(source.runs, target.runs)
-    s_lead, s_runs, s_trail = _trimmed(source.runs)
-    t_lead, t_runs, t_trail = _trimmed(target.runs)
-    return (_Side(language_tag(unit.source_locale), s_runs, src_ids, s_lead, s_trail),
-            _Side(language_tag(unit.target_locale), t_runs, tgt_ids, t_lead, t_trail))
-
-
-def _unit_props(unit: UnitRow) -> list[tuple[str, str]]:
+def _unit_props_general(unit: UnitRow, clean: Cleaner) -> str:
+    """A unit's provenance props, by the book: what :class:`_UnitProps` writes."""
     label = translation_label(unit.translation_type, unit.repetitions, unit.mt_repetitions)
     props = [("x-file", unit.file), ("x-id", unit.seg_id), ("x-line", str(unit.line)),
              ("x-translation-type", label), ("x-source-commit", unit.source_commit),
              ("x-locfileid", unit.locfileid), ("x-lasthandoff", unit.lasthandoff),
              ("x-repetitions", str(unit.repetitions)),
              ("x-mt-repetitions", str(unit.mt_repetitions) if unit.mt_repetitions else None)]
-    return [(type_, value) for type_, value in props if value]
+    return "".join([_prop(type_, clean(value), "      ") for type_, value in props if value])
 
 
-def _tu_attrs(tuid: str, usage: int, seg_id: str) -> dict[str, str]:
-    attrs = {"tuid": tuid, "usagecount": str(usage)}
-    if _MERGED_PARAGRAPH.search(seg_id):
-        attrs["segtype"] = "paragraph"
-    return attrs
+class _UnitProps:
+    """Writes a unit's provenance props; those of its article (file, commit, ids, hand-off date)
+    once for each run of units from the same article (units come in article order)."""
+
+    def __init__(self) -> None:
+        self._article: tuple[Any, ...] | None = None
+        self._file = self._meta = ""
+        self._illegal = 0
+
+    def __call__(self, unit: UnitRow, clean: Cleaner) -> str:
+        article = (unit.file, unit.source_commit, unit.locfileid, unit.lasthandoff)
+        if article != self._article:
+            counted = Cleaner()
+            self._file = _prop("x-file", counted(unit.file), "      ") if unit.file else ""
+            self._meta = "".join([_prop(type_, counted(value), "      ") for type_, value in (
+                ("x-source-commit", unit.source_commit), ("x-locfileid", unit.locfileid),
+                ("x-lasthandoff", unit.lasthandoff)) if value])
+            self._article, self._illegal = article, counted.count
+        clean.count += self._illegal  # as if the article's props were cleaned again
+        label = translation_label(unit.translation_type, unit.repetitions, unit.mt_repetitions)
+        seg_id = f'\n      <prop type="x-id">{escape_text(clean(unit.seg_id))}</prop>' if unit.seg_id else ""
+        label = f'\n      <prop type="x-translation-type">{escape_text(clean(label))}</prop>' if label else ""
+        mt = (f'\n      <prop type="x-mt-repetitions">{unit.mt_repetitions}</prop>' if unit.mt_repetitions
+              else "")
+        return (f'{self._file}{seg_id}\n      <prop type="x-line">{unit.line}</prop>{label}{self._meta}'
+                f'\n      <prop type="x-repetitions">{unit.repetitions}</prop>{mt}')
 
 
 def _output(writer: _TmxWriter, source: str | None, target: str | None, **extra: Any) -> Output:
@@ -234,21 +346,33 @@ def _output(writer: _TmxWriter, source: str | None, target: str | None, **extra:
                   {**extra, "illegal_chars": writer.clean.count})
 
 
-def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stamp: str) -> Iterator[Output]:
+def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stamp: str,
+                candidates: _Candidates | None) -> Iterator[Output]:
     src, tgt = language_tag(source_locale), language_tag(target_locale)
+    src_tuv, tgt_tuv = escape_attr(src), escape_attr(tgt)
     name = f"{file_stem(src)}_{file_stem(tgt)}.tmx"
+    split_mt = ctx.options.split_mt
+    unit_props = _UnitProps()
     writers: dict[bool, _TmxWriter] = {}
     try:
         writers[False] = _TmxWriter(ctx, f"tmx/{name}", src, stamp, {"x-tmpipe-target-locale": tgt})
         for unit in ctx.store.units(source_locale, target_locale):
-            mt = ctx.options.split_mt and unit.is_mt
+            mt = split_mt and unit.is_mt
             if mt and mt not in writers:
                 writers[True] = _TmxWriter(ctx, f"tmx/mt/{name}", src, stamp, {
                     "x-tmpipe-target-locale": tgt, "x-tmpipe-content": "machine translation only"})
             writer = writers[mt]
+            clean = writer.clean
             tuid = stable_id(unit.source_locale, unit.target_locale, unit.source_raw, unit.target_raw)
-            writer.add(_tu_attrs(tuid, unit.repetitions, unit.seg_id), _unit_props(unit),
-                       list(_sides(unit, writer.clean)))
+            source = clean(unit.source_raw)
+            illegal = clean.count
+            target = clean(unit.target_raw)
+            illegal = clean.count - illegal  # in the target
+            target_seg = _target_side(source, target)
+            writer.add(_unit_head(tuid, unit.repetitions, unit.seg_id, unit_props(unit, clean)),
+                       _tuv(src_tuv, _source_side(source)) + _tuv(tgt_tuv, target_seg))
+            if candidates is not None:
+                candidates.add(unit, tgt_tuv, target_seg, illegal)
     except BaseException as exc:
         for writer in writers.values():
             writer.abort(exc)
@@ -267,7 +391,7 @@ def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stam
 
 
 class _Candidate(NamedTuple):
-    """A unit as the multilingual writer sorts it (picklable, small)."""
+    """A unit as the multilingual writer sorts it (picklable, small), its ``tuv`` written."""
 
     source_locale: str
     source_raw: str
@@ -275,26 +399,40 @@ class _Candidate(NamedTuple):
     is_mt: bool
     minus_repetitions: int
     order: int
-    target_raw: str
-    label: str | None
-    file: str
-    seg_id: str
+    tuv: str
+    """The target's ``tuv``, provenance props included."""
+    illegal: int
+    """Characters cleaning replaced in it."""
 
 
-def _candidates(ctx: ExportContext) -> Iterator[_Candidate]:
-    order = 0
-    for source_locale, target_locale in ctx.locale_pairs():
-        for unit in ctx.store.units(source_locale, target_locale):
-            if ctx.options.split_mt and unit.is_mt:
-                continue
-            order += 1
-            yield _Candidate(unit.source_locale, unit.source_raw, unit.target_locale, unit.is_mt,
-                             -unit.repetitions, order, unit.target_raw,
-                             translation_label(unit.translation_type, unit.repetitions, unit.mt_repetitions),
-                             unit.file, unit.seg_id)
+class _Candidates:
+    """The units the multilingual TMX chooses from, gathered while the per-pair files are written
+    (one pass over the TM, each target written once) and sorted on disk past
+    :data:`~.common.SORT_CHUNK` of them."""
+
+    def __init__(self, split_mt: bool) -> None:
+        self.split_mt = split_mt
+        self.order = 0
+        self.sorter: ExternalSorter[_Candidate] = ExternalSorter(key=operator.itemgetter(slice(0, 6)))
+
+    def add(self, unit: UnitRow, lang: str, target: _Seg, target_illegal: int) -> None:
+        """``lang``: the target's ``xml:lang`` as written; ``target``: its side, cleaning having
+        replaced ``target_illegal`` characters."""
+        if self.split_mt and unit.is_mt:
+            return
+        self.order += 1
+        clean = Cleaner()
+        props = [_prop("x-file", clean(unit.file), "        "), _prop("x-id", clean(unit.seg_id), "        "),
+                 _prop("x-repetitions", str(unit.repetitions), "        ")]
+        label = translation_label(unit.translation_type, unit.repetitions, unit.mt_repetitions)
+        if label:
+            props.append(_prop("x-translation-type", clean(label), "        "))
+        self.sorter.add(_Candidate(unit.source_locale, unit.source_raw, unit.target_locale, unit.is_mt,
+                                   -unit.repetitions, self.order, _tuv(lang, target, "".join(props)),
+                                   target_illegal + clean.count))
 
 
-def _write_multilingual(ctx: ExportContext, stamp: str) -> Output:
+def _write_multilingual(ctx: ExportContext, stamp: str, candidates: _Candidates) -> Output:
     """One ``tu`` per distinct source, one ``tuv`` per language: per target language the
     human translation with the most repetitions wins (MT only when there is nothing else;
     with ``--split-mt`` MT-only units are left out)."""
@@ -303,31 +441,22 @@ def _write_multilingual(ctx: ExportContext, stamp: str) -> Output:
     srclang = sources[0] if len(sources) == 1 else "*all*"
     writer = _TmxWriter(ctx, "tmx/multilingual.tmx", srclang, stamp, {
         "x-tmpipe-locales": " ".join(sorted({language_tag(t) for _, t in pairs}))})
+    clean = writer.clean
+    langs: dict[str, str] = {}  # locale as stored → xml:lang as written
     try:
-        ordered = external_sort(_candidates(ctx), key=lambda c: c[:6])
-        for (source_locale, source_raw), group in groupby(ordered, key=lambda c: c[:2]):
-            source = parse_clean(source_raw, writer.clean)
-            lead, runs, trail = _trimmed(source.runs)
-            src_ids = {code.pair: code.pair for code in source.codes}
-            sides: list[_Side] = []
+        for (source_locale, source_raw), group in groupby(candidates.sorter.sorted(), key=_source_key):
+            lang = langs.get(source_locale) or langs.setdefault(source_locale,
+                                                                escape_attr(language_tag(source_locale)))
+            tuvs = [_tuv(lang, _source_side(clean(source_raw)))]
             usage = 0
-            for _, per_locale in groupby(group, key=lambda c: c.target_locale):
+            for _, per_locale in groupby(group, key=_target_locale_key):
                 best = next(per_locale)
                 for _ in per_locale:
                     pass
-                target = parse_clean(best.target_raw, writer.clean)
-                _, tgt_ids = link_codes(source.runs, target.runs)
-                t_lead, t_runs, t_trail = _trimmed(target.runs)
-                props = [("x-file", best.file), ("x-id", best.seg_id),
-                         ("x-repetitions", str(-best.minus_repetitions))]
-                if best.label:
-                    props.append(("x-translation-type", best.label))
-                sides.append(_Side(language_tag(best.target_locale), t_runs, tgt_ids, t_lead, t_trail,
-                                   tuple(props)))
+                tuvs.append(best.tuv)
+                clean.count += best.illegal
                 usage -= best.minus_repetitions
-            first = _Side(language_tag(source_locale), runs, src_ids, lead, trail)
-            tuid = stable_id(source_locale, source_raw)
-            writer.add(_tu_attrs(tuid, usage, ""), [], [first, *sides])
+            writer.add(_unit_head(stable_id(source_locale, source_raw), usage, "", ""), "".join(tuvs))
     except BaseException as exc:
         writer.abort(exc)
         raise
@@ -335,11 +464,17 @@ def _write_multilingual(ctx: ExportContext, stamp: str) -> Output:
     return _output(writer, srclang if srclang != "*all*" else None, None, multilingual=True)
 
 
-@exporter("tmx")
+@exporter("tmx", per_locale=True)
 def write_tmx(ctx: ExportContext) -> Iterator[Output]:
     """``tmx/<src>_<tgt>.tmx`` per locale pair (+ ``tmx/mt/…``, ``tmx/multilingual.tmx``)."""
     stamp = timestamp().strftime("%Y%m%dT%H%M%SZ")
-    for source_locale, target_locale in ctx.locale_pairs():
-        yield from _write_pair(ctx, source_locale, target_locale, stamp)
-    if ctx.options.multilingual and ctx.locales is None:  # across every locale: only in a whole-TM run
-        yield _write_multilingual(ctx, stamp)
+    multilingual = ctx.options.multilingual and ctx.locales is None  # across every locale: whole-TM runs only
+    candidates = _Candidates(ctx.options.split_mt) if multilingual else None
+    try:
+        for source_locale, target_locale in ctx.locale_pairs():
+            yield from _write_pair(ctx, source_locale, target_locale, stamp, candidates)
+        if candidates is not None:
+            yield _write_multilingual(ctx, stamp, candidates)
+    finally:
+        if candidates is not None:
+            candidates.sorter.close()

@@ -24,18 +24,19 @@ Principles:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import groupby
-from typing import Any
+from __future__ import annotations
 
-from lxml import etree
+import functools
+from collections.abc import Iterator
+from typing import IO
 
 from .. import __version__
 from ..atomic import atomic_path
+from ..extract.inline import parse_segment
 from ..model import Code, Run, Text
 from ..store import SegmentRow
-from .common import (Cleaner, file_stem, language_tag, link_codes, parse_clean, signature_text,
-                     unique_id)
+from .common import (XML_DECLARATION, Cleaner, escape_attr, escape_text, file_stem, has_markup, language_tag,
+                     link_codes, open_xml, signature_text, unique_id)
 from .registry import ExportContext, Output, exporter
 
 __all__ = ["NS", "PAIRED_CTYPES", "PLACEHOLDER_CTYPES", "write_xliff12"]
@@ -46,114 +47,148 @@ PAIRED_CTYPES = {"bold": "bold", "italic": "italic", "ulined": "underlined", "li
 #: Our standalone code types → ``ph@ctype``.
 PLACEHOLDER_CTYPES = {"image": "image", "lb": "lb"}
 
-_Q = "{%s}" % NS
+_MT_STATE = 'state="needs-review-translation" state-qualifier="mt-suggestion"'
+_HT_STATE = 'state="translated"'
+_MT_NOTE = "MT: machine translation, needs review"
 
 
-def _ctype(code: Code) -> str:
-    table = PAIRED_CTYPES if code.kind != "standalone" else PLACEHOLDER_CTYPES
-    return table.get(code.type) or f"x-{code.type}"
+@functools.lru_cache(maxsize=256)
+def _ctype(kind: str, type_: str) -> str:
+    """``ctype`` of a ``bpt``/``ph``, escaped."""
+    table = PAIRED_CTYPES if kind != "standalone" else PLACEHOLDER_CTYPES
+    return escape_attr(table.get(type_) or f"x-{type_}")
 
 
-def _content(xf: Any, runs: tuple[Run, ...], ids: dict[int, int]) -> None:
+def _content(runs: tuple[Run, ...], ids: dict[int, int]) -> str:
+    """``source``/``target`` content: text, and ``bpt``/``ept``/``ph`` holding the markup."""
+    out = []
     for run in runs:
-        if isinstance(run, Text):
-            xf.write(run.raw)
+        if type(run) is Text:
+            out.append(escape_text(run.raw))
             continue
-        id_ = str(ids[run.pair])
+        assert isinstance(run, Code)
+        id_ = ids[run.pair]
         if run.kind == "begin":
-            element = xf.element(_Q + "bpt", id=id_, rid=id_, ctype=_ctype(run))
+            out.append(f'<bpt id="{id_}" rid="{id_}" ctype="{_ctype(run.kind, run.type)}">'
+                       f'{escape_text(run.raw)}</bpt>')
         elif run.kind == "end":
-            element = xf.element(_Q + "ept", id=id_, rid=id_)
+            out.append(f'<ept id="{id_}" rid="{id_}">{escape_text(run.raw)}</ept>')
         else:
-            element = xf.element(_Q + "ph", id=id_, ctype=_ctype(run))
-        with element:
-            xf.write(run.raw)
+            out.append(f'<ph id="{id_}" ctype="{_ctype(run.kind, run.type)}">{escape_text(run.raw)}</ph>')
+    return "".join(out)
 
 
-def _text_element(xf: Any, tag: str, text: str, indent: str, **attrs: str) -> None:
-    xf.write("\n" + indent)
-    with xf.element(_Q + tag, attrs):
-        xf.write(text)
+def _contents_general(source: str, target: str) -> tuple[str, str]:
+    """Source and target content of cleaned texts, parsed: what :func:`_contents` gives, slowly."""
+    source_runs, target_runs = parse_segment(source).runs, parse_segment(target).runs
+    src_ids, tgt_ids = link_codes(source_runs, target_runs)
+    return _content(source_runs, src_ids), _content(target_runs, tgt_ids)
 
 
-def _write_file(xf: Any, ctx: ExportContext, rows: Iterator[SegmentRow],
-                first: SegmentRow, src: str, tgt: str, clean: Cleaner) -> int:
-    """One ``<file>`` (an article); returns how many trans-units it holds."""
-    xf.write("\n  ")
-    count = 0
-    with xf.element(_Q + "file", {"original": clean(first.file), "datatype": "x-markdown",
-                                  "source-language": src, "target-language": tgt, "tool-id": "tmpipe"}):
-        xf.write("\n    ")
-        with xf.element(_Q + "header"):
-            xf.write("\n      ")
-            with xf.element(_Q + "tool", {"tool-id": "tmpipe", "tool-name": "tmpipe", "tool-version": __version__}):
-                pass
-            _text_element(xf, "note", f"tmpipe signature: {signature_text(ctx.signature)}", "      ",
-                          **{"from": "tmpipe"})
-            for key, value in (("ms.translationtype", first.translation_type),
-                               ("ms.sourcegitcommit", first.source_commit),
-                               ("ms.locfileid", first.locfileid), ("ms.lasthandoff", first.lasthandoff)):
-                if value:
-                    _text_element(xf, "note", clean(f"{key}: {value}"), "      ", **{"from": "front-matter"})
-            xf.write("\n    ")
-        xf.write("\n    ")
-        seen: set[str] = set()
-        with xf.element(_Q + "body"):
-            for row in rows:
-                _write_unit(xf, row, unique_id(clean(row.id) or "segment", seen), tgt, clean)
-                count += 1
-            xf.write("\n    ")
-        xf.write("\n  ")
-    return count
+#: Source and target content of a unit with markup (a unit recurs in every occurrence).
+_marked_contents = functools.lru_cache(maxsize=4096)(_contents_general)
 
 
-def _write_unit(xf: Any, row: SegmentRow, unit_id: str, tgt: str, clean: Cleaner) -> None:
-    source = parse_clean(row.source_raw, clean)
-    target = parse_clean(row.target_raw, clean)
-    src_ids, tgt_ids = link_codes(source.runs, target.runs)
-    mt = row.translation_type == "MT"
-    state = ({"state": "needs-review-translation", "state-qualifier": "mt-suggestion"} if mt
-             else {"state": "translated"})
-    xf.write("\n      ")
-    with xf.element(_Q + "trans-unit", {"id": unit_id, "resname": clean(row.id),
-                                        "xml:space": "preserve"}):
-        xf.write("\n        ")
-        with xf.element(_Q + "source"):
-            _content(xf, source.runs, src_ids)
-        xf.write("\n        ")
-        with xf.element(_Q + "target", {**state, "xml:lang": tgt}):
-            _content(xf, target.runs, tgt_ids)
-        xf.write("\n        ")
-        with xf.element(_Q + "context-group", purpose="location"):
-            _text_element(xf, "context", clean(row.file), "          ", **{"context-type": "sourcefile"})
-            _text_element(xf, "context", str(row.line), "          ", **{"context-type": "linenumber"})
-            xf.write("\n        ")
-        label = "MT: machine translation, needs review" if mt else (row.translation_type or "")
-        if label:
-            _text_element(xf, "note", label, "        ", **{"from": "tmpipe"})
-        xf.write("\n      ")
+def _contents(source: str, target: str) -> tuple[str, str]:
+    """Source and target content of cleaned texts; text without markup (most) is only escaped."""
+    if has_markup(source) is None and has_markup(target) is None:
+        return escape_text(source), escape_text(target)
+    return _marked_contents(source, target)
 
 
-@exporter("xliff-1.2")
+def _file_start(signature: str, first: SegmentRow, src: str, tgt: str, clean: Cleaner) -> str:
+    """The start tag and header of one ``<file>`` (an article); ``src``, ``tgt`` escaped."""
+    notes = "".join([f'\n      <note from="front-matter">{escape_text(clean(f"{key}: {value}"))}</note>'
+                     for key, value in (("ms.translationtype", first.translation_type),
+                                        ("ms.sourcegitcommit", first.source_commit),
+                                        ("ms.locfileid", first.locfileid), ("ms.lasthandoff", first.lasthandoff))
+                     if value])
+    return (f'\n  <file original="{escape_attr(clean(first.file))}" datatype="x-markdown"'
+            f' source-language="{src}" target-language="{tgt}" tool-id="tmpipe">'
+            f'\n    <header>'
+            f'\n      <tool tool-id="tmpipe" tool-name="tmpipe" tool-version="{escape_attr(__version__)}"></tool>'
+            f'\n      <note from="tmpipe">tmpipe signature: {signature}</note>{notes}'
+            f'\n    </header>'
+            f'\n    <body>')
+
+
+_FILE_END = "\n    </body>\n  </file>"
+
+
+def _write_units(out: IO[str], rows: Iterator[SegmentRow], signature: str, src: str, tgt: str,
+                 clean: Cleaner) -> tuple[int, int]:
+    """Every ``<file>`` of a document, one per article (a run of rows from one path), each
+    occurrence a ``trans-unit``; returns how many files and units.  ``src``, ``tgt`` escaped.
+
+    What an article's units share (its path, the note on its translation type) is cleaned and
+    written once, and cleaning's count added for each unit as if it cleaned them itself."""
+    parts: list[str] = []
+    files = units = 0
+    file: str | None = None
+    translation_type: str | None = ""
+    path = note = ""
+    path_illegal = note_illegal = 0
+    seen: set[str] = set()
+    for row in rows:
+        if row.file != file:
+            if file is not None:
+                parts.append(_FILE_END)
+            parts.append(_file_start(signature, row, src, tgt, clean))
+            files += 1
+            seen = set()
+            counted = Cleaner()
+            path = escape_text(counted(row.file))
+            file, path_illegal = row.file, counted.count
+        if row.translation_type != translation_type:
+            counted = Cleaner()
+            label = _MT_NOTE if row.translation_type == "MT" else counted(row.translation_type or "")
+            note = f'\n        <note from="tmpipe">{escape_text(label)}</note>' if label else ""
+            translation_type, note_illegal = row.translation_type, counted.count
+        illegal = clean.count
+        resname = clean(row.id)
+        clean.count += clean.count - illegal + path_illegal + note_illegal  # the id is cleaned twice
+        unit_id = resname or "segment"
+        if unit_id in seen:
+            unit_id = unique_id(unit_id, seen)
+        else:
+            seen.add(unit_id)
+        resname_attr = escape_attr(resname)
+        source, target = _contents(clean(row.source_raw), clean(row.target_raw))
+        parts.append(f'\n      <trans-unit id="{resname_attr if unit_id is resname else escape_attr(unit_id)}"'
+                     f' resname="{resname_attr}" xml:space="preserve">'
+                     f'\n        <source>{source}</source>'
+                     f'\n        <target {_MT_STATE if translation_type == "MT" else _HT_STATE} xml:lang="{tgt}">'
+                     f'{target}</target>'
+                     f'\n        <context-group purpose="location">'
+                     f'\n          <context context-type="sourcefile">{path}</context>'
+                     f'\n          <context context-type="linenumber">{row.line}</context>'
+                     f'\n        </context-group>{note}'
+                     f'\n      </trans-unit>')
+        units += 1
+        if len(parts) >= _CHUNK:
+            out.write("".join(parts))
+            parts.clear()
+    if file is not None:
+        parts.append(_FILE_END)
+    out.write("".join(parts))
+    return files, units
+
+
+#: Units joined and written at once.
+_CHUNK = 256
+
+
+@exporter("xliff-1.2", per_locale=True)
 def write_xliff12(ctx: ExportContext) -> Iterator[Output]:
     """``xliff-1.2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article."""
     for source_locale, target_locale in ctx.locale_pairs():
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         rel = f"xliff-1.2/{file_stem(src)}_{file_stem(tgt)}.xlf"
         clean = Cleaner()
-        units = files = 0
+        signature = escape_text(clean(signature_text(ctx.signature)))
         rows = (row for row in ctx.store.segments(target_locale) if row.source_locale == source_locale)
-        with atomic_path(ctx.out / rel) as tmp, etree.xmlfile(str(tmp), encoding="UTF-8") as xf:
-            xf.write_declaration()
-            with xf.element(_Q + "xliff", {"version": "1.2"}, nsmap={None: NS}):
-                for _, article in groupby(rows, key=lambda row: row.file):
-                    first = next(article)
-                    units += _write_file(xf, ctx, _chain(first, article), first, src, tgt, clean)
-                    files += 1
-                xf.write("\n")
+        with atomic_path(ctx.out / rel) as tmp, open_xml(tmp) as out:
+            out.write(f'{XML_DECLARATION}<xliff xmlns="{NS}" version="1.2">')
+            files, units = _write_units(out, rows, signature, escape_attr(src), escape_attr(tgt), clean)
+            out.write("\n</xliff>")
         yield Output(rel, "xliff-1.2", units, src, tgt, {"files": files, "illegal_chars": clean.count})
-
-
-def _chain(first: SegmentRow, rest: Iterator[SegmentRow]) -> Iterator[SegmentRow]:
-    yield first
-    yield from rest

@@ -54,112 +54,110 @@ _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _STANDALONE = {"code": "code", "xref": "xref", "include": "include", "autolink": "link", "comment": "comment"}
 
 
-class _Item:
-    """A token while pairing is resolved; becomes a Text or a Code."""
-
-    __slots__ = ("role", "type", "raw", "partner")
-
-    def __init__(self, role: str, type_: str, raw: str) -> None:
-        self.role = role  # "text" | "begin" | "end" | "standalone"
-        self.type = type_
-        self.raw = raw
-        self.partner: "_Item | None" = None
+#: A token while pairing is resolved: ``[role, type, raw, link]``; role is ``text`` (markup
+#: that found no partner: it stays text), ``begin``, ``end`` or ``standalone``; ``link`` is an
+#: ``end``'s opener, and a ``begin``'s id once :func:`_parse_markup` numbers it.  Plain lists,
+#: not objects: a segment makes many, and a list is several times cheaper to build.
+_Token = list
 
 
-def _pair(opener: _Item, closer: _Item, type_: str) -> None:
-    opener.role, closer.role = "begin", "end"
-    opener.type = closer.type = type_
-    closer.partner = opener
+def _pair(opener: _Token, closer: _Token, type_: str) -> None:
+    opener[0], closer[0] = "begin", "end"
+    opener[1] = closer[1] = type_
+    closer[3] = opener
 
 
-def _flanking(text: str, start: int, end: int, char: str) -> tuple[bool, bool]:
-    """Whether a delimiter run at ``text[start:end]`` may open and may close emphasis."""
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    can_open = not after.isspace()
-    can_close = not before.isspace()
-    if char == "_":  # no intraword emphasis with underscores
-        can_open = can_open and not before.isalnum()
-        can_close = can_close and not after.isalnum()
-    return can_open, can_close
+def _tokenize(raw: str) -> list[str | _Token]:
+    """The text between tokens (as ``str``) and the tokens, with pairs resolved.
 
-
-def _tokens(raw: str) -> Iterator[re.Match[str]]:
-    """``_TOKEN.finditer(raw)``, but trying a match only where a token can start: much faster,
-    as ``re`` otherwise tries every alternative at every character."""
+    ``_TOKEN`` is tried only where a token can start (``_START``): much faster, as ``re``
+    otherwise tries every alternative at every character."""
+    items: list[str | _Token] = []
+    brackets: list[_Token] = []
+    emphasis: list[_Token] = []
+    tags: list[tuple[str, _Token]] = []
     search, match = _START.search, _TOKEN.match
-    pos = 0
-    while (start := search(raw, pos)) is not None:
-        at = start.start()
-        found = match(raw, at)
+    append = items.append
+    pos = scan = 0
+    size = len(raw)
+    while (start := search(raw, scan)) is not None:
+        found = match(raw, start.start())
         if found is None:
-            pos = at + 1
-        else:
-            yield found
-            pos = found.end()
-
-
-def _tokenize(raw: str) -> list[_Item]:
-    items: list[_Item] = []
-    brackets: list[_Item] = []
-    emphasis: list[_Item] = []
-    tags: list[tuple[str, _Item]] = []
-    pos = 0
-    for match in _tokens(raw):
-        if match.start() > pos:
-            items.append(_Item("text", "", raw[pos:match.start()]))
-        pos = match.end()
-        kind = match.lastgroup
-        token = match.group()
-        if kind == "ticks":  # the named backreference group reports last
-            kind = "code"
-        item = _Item("text", "", token)
-        items.append(item)
-        if kind in _STANDALONE:
-            item.role, item.type = "standalone", _STANDALONE[kind]
-        elif kind in ("open", "imgopen"):
-            item.type = "image" if kind == "imgopen" else "link"
+            scan = start.start() + 1
+            continue
+        begin, end = found.span()
+        if begin > pos:
+            append(raw[pos:begin])
+        pos = scan = end
+        kind = found.lastgroup
+        token = found.group()
+        if kind == "delim":
+            # May the delimiter run open and may it close emphasis (flanking)?
+            before = raw[begin - 1] if begin > 0 else " "
+            after = raw[end] if end < size else " "
+            can_open = not after.isspace()
+            can_close = not before.isspace()
+            if token[0] == "_":  # no intraword emphasis with underscores
+                can_open = can_open and not before.isalnum()
+                can_close = can_close and not after.isalnum()
+            item = ["text", "", token, None]
+            append(item)
+            length = len(token)
+            if length > 3:
+                continue
+            if can_close:
+                at = len(emphasis) - 1
+                while at >= 0 and emphasis[at][2] != token:
+                    at -= 1
+                if at >= 0:
+                    opener = emphasis[at]
+                    del emphasis[at:]
+                    _pair(opener, item, _EMPHASIS[length])
+                    continue
+            if can_open:
+                emphasis.append(item)
+        elif kind == "open" or kind == "imgopen":
+            item = ["text", "image" if kind == "imgopen" else "link", token, None]
+            append(item)
             brackets.append(item)
         elif kind == "linkclose":
+            item = ["text", "", token, None]
+            append(item)
             if brackets:
                 opener = brackets.pop()
-                _pair(opener, item, opener.type)
+                _pair(opener, item, opener[1])
         elif kind == "close":
+            append(token)
             if brackets:
                 brackets.pop()
-        elif kind == "delim":
-            can_open, can_close = _flanking(raw, match.start(), match.end(), token[0])
-            length = len(token)
-            opener_at = next(
-                (i for i in range(len(emphasis) - 1, -1, -1) if emphasis[i].raw == token), None
-            ) if can_close else None
-            if opener_at is not None and length in _EMPHASIS:
-                opener = emphasis[opener_at]
-                del emphasis[opener_at:]
-                _pair(opener, item, _EMPHASIS[length])
-            elif can_open and length in _EMPHASIS:
-                emphasis.append(item)
         elif kind == "tag":
             name = _TAG_NAME.match(token).group(1).lower()  # type: ignore[union-attr]
             type_ = _TAG_TYPE.get(name, "html")
             if token.startswith("</"):
-                at = next((i for i in range(len(tags) - 1, -1, -1) if tags[i][0] == name), None)
-                if at is None:
-                    item.role, item.type = "standalone", type_
+                at = len(tags) - 1
+                while at >= 0 and tags[at][0] != name:
+                    at -= 1
+                if at < 0:
+                    append(["standalone", type_, token, None])
                 else:
+                    item = ["text", "", token, None]
+                    append(item)
                     opener = tags[at][1]
                     for _, unclosed in tags[at + 1:]:
-                        unclosed.role = "standalone"
+                        unclosed[0] = "standalone"
                     del tags[at:]
                     _pair(opener, item, type_)
             else:
-                item.role, item.type = "standalone", type_
+                item = ["standalone", type_, token, None]
+                append(item)
                 if name not in _VOID and not token.endswith("/>"):
                     tags.append((name, item))
-        else:  # esc: literal text
-            pass
-    if pos < len(raw):
-        items.append(_Item("text", "", raw[pos:]))
+        elif kind == "esc":  # literal text
+            append(token)
+        else:  # a standalone code; the named backreference group of a code span reports last
+            append(["standalone", _STANDALONE["code" if kind == "ticks" else kind], token, None])  # type: ignore[index]
+    if pos < size:
+        append(raw[pos:])
     return items
 
 
@@ -176,24 +174,26 @@ def _parse_markup(raw: str) -> Segment:
     marked-up texts recur (the English source of every locale, boilerplate), so recent
     results are kept: about half of all calls in a real corpus are answered from the cache."""
     runs: list[Run] = []
-    ids: dict[int, int] = {}
     pending: list[str] = []
     next_id = 0
     for item in _tokenize(raw):
-        if item.role == "text":
-            pending.append(item.raw)
+        if isinstance(item, str):
+            pending.append(item)
+            continue
+        role = item[0]
+        if role == "text":
+            pending.append(item[2])
             continue
         if pending:
             runs.append(Text("".join(pending)))
             pending = []
-        if item.role == "end":
-            assert item.partner is not None
-            runs.append(Code("end", item.type, item.raw, ids[id(item.partner)]))
+        if role == "end":
+            runs.append(Code("end", item[1], item[2], item[3][3]))
             continue
         next_id += 1
-        if item.role == "begin":
-            ids[id(item)] = next_id
-        runs.append(Code(item.role, item.type, item.raw, next_id))  # type: ignore[arg-type]
+        if role == "begin":
+            item[3] = next_id
+        runs.append(Code(role, item[1], item[2], next_id))  # type: ignore[arg-type]
     if pending:
         runs.append(Text("".join(pending)))
     return Segment(tuple(runs))
