@@ -27,20 +27,70 @@ def _norm(text: str) -> str:
     return collapse(_BIDI.sub("", text))
 
 
+def _variants(store: Store, side: str, limit: int) -> Iterator[tuple[Any, ...]]:
+    """The rows of :meth:`Store.qa_variants`, same rows in the same order, each followed by the
+    :meth:`Store.qa_locations` of its text pair (at most ``limit``): ``(locale, key_text,
+    other_text, source_raw, target_raw, repetitions, [(file, line, id), ...])``.
+
+    One query instead of one per variant: the key texts with two or more other texts are listed
+    first (a grouping pass over the texts alone), only their units are grouped with their raw
+    texts, and each variant's first occurrences are numbered by a window over its units'
+    occurrences (a unit that no longer occurs adds no row, as in ``qa_locations``).
+
+    TODO: read-only SQL that belongs in the store: proposed ``Store.qa_variants(side,
+    locations=N)`` (the store's own grouping over every unit and one ``qa_locations`` query per
+    variant were most of the time of the consistency checks).
+    """
+    key, other = ("source_text", "target_text") if side == "source" else ("target_text", "source_text")
+    sql = (f"WITH c AS MATERIALIZED (SELECT target_locale AS l, {key} AS k FROM units WHERE trim({key}) != ''"
+           f"   GROUP BY 1, 2 HAVING COUNT(DISTINCT {other}) > 1),"
+           f" v AS MATERIALIZED (SELECT u.target_locale AS l, u.{key} AS k, u.{other} AS o,"
+           f"   MIN(u.source_raw) FILTER (WHERE u.repetitions > 0) AS source_raw,"
+           f"   MIN(u.target_raw) FILTER (WHERE u.repetitions > 0) AS target_raw,"
+           f"   SUM(u.repetitions) FILTER (WHERE u.repetitions > 0) AS n,"
+           f"   COUNT(*) FILTER (WHERE u.repetitions > 0) AS live"
+           # CROSS JOIN: scan the units once, probing the few candidate keys (not a scan per key)
+           f"   FROM units u CROSS JOIN c ON c.l = u.target_locale AND c.k = u.{key} GROUP BY 1, 2, 3),"
+           f" w AS (SELECT v.l, v.k, v.o, v.source_raw, v.target_raw, v.n, f.path, oc.line, oc.seg_id,"
+           f"   ROW_NUMBER() OVER (PARTITION BY v.l, v.k, v.o ORDER BY f.path, oc.seq) AS rn"
+           f"   FROM v LEFT JOIN units u ON u.target_locale = v.l AND u.{key} = v.k AND u.{other} = v.o"
+           f"   LEFT JOIN occurrences oc ON oc.unit_id = u.id LEFT JOIN files f ON f.id = oc.file_id"
+           f"   WHERE v.live > 0 AND (f.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM units u2 JOIN occurrences o2"
+           f"     ON o2.unit_id = u2.id WHERE u2.target_locale = v.l AND u2.{key} = v.k AND u2.{other} = v.o)))"
+           # the variant's own columns on its first row only: its other rows carry a location
+           f" SELECT rn, CASE WHEN rn = 1 THEN l END, CASE WHEN rn = 1 THEN k END, CASE WHEN rn = 1 THEN o END,"
+           f"   CASE WHEN rn = 1 THEN source_raw END, CASE WHEN rn = 1 THEN target_raw END, n, path, line, seg_id"
+           f" FROM w WHERE rn <= ? ORDER BY w.l, w.k, w.n DESC, w.o, w.rn")
+    most = limit if limit >= 0 else 2 ** 62  # as qa_locations' LIMIT: a negative one is no limit
+    variant: tuple[Any, ...] | None = None
+    for rn, locale, key_text, other_text, source_raw, target_raw, n, path, line, seg_id in store.db.execute(
+            sql, (max(most, 1),)):
+        if rn == 1:
+            if variant is not None:
+                yield variant
+            variant = (locale, key_text, other_text, source_raw, target_raw, n, [])
+        if path is not None and rn <= most:
+            assert variant is not None
+            variant[6].append((path, line, seg_id))
+    if variant is not None:
+        yield variant
+
+
 def _groups(store: Store, ctx: CheckContext, side: str) -> Iterator[Finding]:
     other_side = "target" if side == "source" else "source"
     min_words = ctx.options["min_words"]
-    rows = store.qa_variants(side)
+    limit = ctx.options["max_locations"]
+    rows = _variants(store, side, limit)
     for (locale, key_text), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
         if len(_norm(key_text).split()) < min_words:
             continue
         variants: dict[str, dict[str, Any]] = {}
-        for _, _, other_text, source_raw, target_raw, count in group:
+        for _, _, other_text, source_raw, target_raw, count, located in group:
             norm = _norm(other_text)
-            entry = variants.setdefault(norm, {"text": other_text, "count": 0, "raws": [],
+            entry = variants.setdefault(norm, {"text": other_text, "count": 0, "located": [],
                                                "source_raw": source_raw, "target_raw": target_raw})
             entry["count"] += count
-            entry["raws"].append(other_text)
+            entry["located"].append(located)  # qa_locations of (key_text, other_text)
             if len(variants) > ctx.options["max_variants"]:
                 break
         if len(variants) < 2:
@@ -49,10 +99,9 @@ def _groups(store: Store, ctx: CheckContext, side: str) -> Iterator[Finding]:
         listing = []
         for variant in ordered:
             where: list[tuple[str, int, str]] = []
-            for raw in variant["raws"]:
-                pair = (key_text, raw) if side == "source" else (raw, key_text)
-                where += store.qa_locations(locale, *pair, limit=ctx.options["max_locations"])
-            variant["where"] = sorted(where)[:ctx.options["max_locations"]]
+            for located in variant["located"]:
+                where += located
+            variant["where"] = sorted(where)[:limit]
             listing.append({other_side: variant["text"], "count": variant["count"],
                             "where": [f"{f}:{line}" for f, line, _ in variant["where"]]})
         minority = ordered[1]

@@ -45,11 +45,15 @@ class Finding:
     """Check-specific facts (``similarity``, ``diff``, ``variants``...), JSON-serialisable."""
     key: str = ""
     """Extra identity for the fingerprint when file/id/source/target are not enough."""
+    _fingerprint: str = field(default="", compare=False, hash=False, repr=False)
+    """The fingerprint once computed (the runner, qa-json and SARIF all ask for it)."""
 
     @property
     def fingerprint(self) -> str:
         """A stable identity that survives line moves; used by baseline/suppression files."""
-        return fingerprint(self)
+        if not self._fingerprint:
+            object.__setattr__(self, "_fingerprint", fingerprint(self))
+        return self._fingerprint
 
     def to_json(self) -> dict[str, Any]:
         """The finding as a qa-json object (fixed fields, then ``extra`` fields, then the fingerprint)."""
@@ -66,9 +70,7 @@ class Finding:
 
 def fingerprint(finding: Finding) -> str:
     """Hash of check, locale, file, id, source, target and key (never the line or message)."""
-    digest = hashlib.blake2b(digest_size=12)
-    for part in (finding.check, finding.locale, finding.file, finding.id or "", finding.source,
-                 finding.target, finding.key):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
+    # one update of the parts each followed by NUL: the same digest as an update per part and NUL
+    data = "\0".join((finding.check, finding.locale, finding.file, finding.id or "", finding.source,
+                      finding.target, finding.key, ""))
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()

@@ -17,7 +17,9 @@ segments whose target equals the source are left to ``untranslated``.
 
 from __future__ import annotations
 
+import ctypes
 import functools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,8 +27,8 @@ import regex
 
 from ..locales import language_of
 from .findings import Finding
-from .registry import CheckContext, QaSegment, check
-from .text import collapse, strip_untranslatable
+from .registry import CheckContext, QaSegment, after_pass, check
+from .text import strip_untranslatable
 
 __all__ = ["wrong_language", "SCRIPTS"]
 
@@ -44,6 +46,8 @@ _OTHER_SCRIPTS = ("Cyrillic", "Arabic", "Hebrew", "Greek", "Han", "Hiragana", "K
 _LETTER = regex.compile(r"\p{L}")
 _LATIN = regex.compile(r"\p{Script=Latin}")
 _WORD = regex.compile(r"\p{L}+")
+#: ``_WORD`` for ASCII text, where the letters are A-Z and a-z (``re`` is faster than ``regex``).
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
 
 
 @functools.lru_cache(maxsize=64)
@@ -51,64 +55,182 @@ def _script_re(scripts: tuple[str, ...], strict: bool = False) -> Any:
     """Letters of any of ``scripts``: by Script when ``strict``, else by Script_Extensions
     (which also counts shared marks such as 、。ー as Japanese)."""
     prop = "Script" if strict else "Script_Extensions"
-    return regex.compile("|".join(rf"\p{{{prop}={s}}}" for s in scripts))
+    return regex.compile("[" + "".join(rf"\p{{{prop}={s}}}" for s in scripts) + "]")
+
+
+@functools.lru_cache(maxsize=64)
+def _foreign_scripts(scripts: tuple[str, ...] | None) -> tuple[tuple[str, ...], Any]:
+    """The scripts foreign to a language written in ``scripts`` (None: Latin), and one pattern
+    that finds a letter of any of them (the per-script counts are only made when it does)."""
+    foreign = tuple(s for s in _OTHER_SCRIPTS if s not in (scripts or ())
+                    and not (s == "Han" and "Han" in (scripts or ())))
+    return foreign, _script_re(foreign, strict=True)
+
+
+#: Code points that hold no letter of any script of ``_OTHER_SCRIPTS``: ASCII to the combining
+#: diacritics (Greek starts at U+0370), Latin Extended Additional, general punctuation, currency
+#: signs, arrows and mathematical operators.  (tests/test_qa_prefilters.py checks every range
+#: against the ``regex`` module's Script data.)
+_SAFE_COMMON = "\x00-\u036f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf\u2190-\u22ff"
+#: Per script, the blocks of its own letters (with their punctuation), safe in its own locales.
+_SAFE_NATIVE = {
+    "Cyrillic": "\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f",
+    "Arabic": "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff",
+    "Hebrew": "\u0590-\u05ff\ufb1d-\ufb4f",
+    "Greek": "\u0370-\u03ff\u1f00-\u1fff",
+    "Han": "\u3000-\u302d\u3030-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uff65",
+    "Hiragana": "\u3040-\u309f\u3000-\u302d\u3030-\u303f\uff00-\uff65",
+    "Katakana": "\u30a0-\u30ff\u31f0-\u31ff\u3000-\u302d\u3030-\u303f\uff00-\uff9f",
+    "Hangul": "\u1100-\u11ff\u3000-\u303f\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff\uff00-\uff65\uffa0-\uffdf",
+    "Thai": "\u0e00-\u0e7f",
+    "Devanagari": "\u0900-\u097f\ua8e0-\ua8ff",
+    "Bengali": "\u0980-\u09ff",
+    "Tamil": "\u0b80-\u0bff",
+    "Georgian": "\u10a0-\u10ff\u2d00-\u2d2f",
+    "Armenian": "\u0530-\u058f",
+    "Ethiopic": "\u1200-\u139f\u2d80-\u2ddf",
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _unsafe(scripts: tuple[str, ...] | None) -> re.Pattern[str]:
+    """A character outside the safe ranges of a language written in ``scripts`` (None: Latin):
+    where none is, no letter of a foreign script is either (a fast ``re`` scan before ``regex``'s)."""
+    return re.compile("[^" + _SAFE_COMMON + "".join(_SAFE_NATIVE.get(s, "") for s in scripts or ()) + "]")
+
+
+def _has_foreign(text: str, scripts: tuple[str, ...] | None) -> bool:
+    """Whether ``text`` has a letter of a script of ``_OTHER_SCRIPTS`` other than ``scripts``."""
+    return _unsafe(scripts).search(text) is not None and _foreign_scripts(scripts)[1].search(text) is not None
+
+
+def _words(text: str) -> list[str]:
+    """The runs of letters (``\\p{L}+``) of ``text``."""
+    return _ASCII_WORD.findall(text) if text.isascii() else _WORD.findall(text)
+
+
+def _only_ascii_stripped(text: str, do_not_translate: tuple[str, ...]) -> bool:
+    """Whether :func:`strip_untranslatable` can only blank ASCII characters of ``text``: it holds
+    no URL (``://``), no e-mail (``@``) and no do-not-translate name; identifiers are ASCII."""
+    return "://" not in text and "@" not in text and not any(name in text for name in do_not_translate)
+
+
+#: Language → ISO 639-1 code of the language whose lingua models are loaded (see ``_detector``).
+_LOADED = "lingua:loaded"
 
 
 def _detector(ctx: CheckContext, language: str) -> Any:
-    """A lingua detector for {language, English}, built once per run; None when unsupported."""
+    """A lingua detector for {language, English}, built once per run; None when unsupported.
+
+    Lingua loads a language's models (tens of MB) on first use.  The runner checks units
+    locale by locale, so when another language is asked for, the previous one's models are
+    unloaded (English stays loaded): memory holds English and one language at a time.
+    """
     key = f"lingua:{language}"
     if key not in ctx.cache:
         try:
             from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
             target = Language.from_iso_code_639_1(IsoCode639_1.from_str(language))
+            _unload_previous(ctx, target)
             ctx.cache[key] = (LanguageDetectorBuilder.from_languages(target, Language.ENGLISH).build(),
                               Language.ENGLISH)
+            ctx.cache[_LOADED] = target
         except (ImportError, ValueError):
             ctx.cache[key] = None
     return ctx.cache[key]
+
+
+def _unload_previous(ctx: CheckContext, target: Any) -> None:
+    """Unload the models of the language loaded before ``target`` (not English's)."""
+    from lingua import Language, LanguageDetectorBuilder
+    previous = ctx.cache.get(_LOADED)
+    if previous is None or previous == target:
+        return
+    for key in [k for k, v in ctx.cache.items() if k.startswith("lingua:") and k != _LOADED
+                and v is not None and v[0] is not None]:
+        del ctx.cache[key]  # rebuilt (and reloaded) if that language comes back
+    # unload_language_models() unloads every language of a detector: pair the previous language
+    # with one that is neither English nor loaded, so English's models stay
+    filler = Language.YORUBA if previous != Language.YORUBA else Language.ZULU
+    LanguageDetectorBuilder.from_languages(previous, filler).build().unload_language_models()
+    _trim()
+
+
+@after_pass
+def _release(cache: dict[str, Any]) -> None:
+    """When the segment checks are done: drop the detectors and unload every lingua model,
+    English's too (about 100 MB that the corpus checks and reports can use)."""
+    detectors = [v[0] for k, v in cache.items() if k.startswith("lingua:") and k != _LOADED and v]
+    for key in [k for k in cache if k.startswith("lingua:")]:
+        del cache[key]
+    for detector in detectors:
+        detector.unload_language_models()
+    if detectors:
+        _trim()
+
+
+def _trim() -> None:
+    """Hand memory freed by unloaded models back to the system: glibc keeps freed blocks of large
+    tables in its heap otherwise, so the process would stay as big as with the models loaded."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 @check("wrong-language", severity="error", min_letters=12, min_words=5, confidence=0.95, min_source_overlap=0.5)
 def wrong_language(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     """Target is not in the locale's script or language."""
     row = seg.row
-    if collapse(row.target_raw) == collapse(row.source_raw):
+    if seg.identical:
         return
-    text = strip_untranslatable(seg.target.text, ctx.do_not_translate)
-    letters = len(_LETTER.findall(text))
-    if letters < ctx.options["min_letters"]:
+    text = row.target_text
+    min_letters = ctx.options["min_letters"]
+    if len(text) < min_letters:  # stripping below only removes letters
         return
     language = language_of(row.locale)
     scripts = SCRIPTS.get(language)
+    if scripts and _only_ascii_stripped(text, ctx.do_not_translate) and (
+            _script_re(scripts).search(text) is not None
+            and not _has_foreign(text, scripts)):
+        # Stripping will only blank ASCII spans, and no letter of the locale's or a foreign
+        # script is ASCII: the native letters stay (no "script" finding) and no foreign letter
+        # appears (no "foreign-script" finding), and a non-Latin locale gets no language check.
+        return
+    text = strip_untranslatable(text, ctx.do_not_translate)
+    words = _words(text)
+    letters = sum(map(len, words))
+    if letters < min_letters:
+        return
     if scripts:
-        native = len(_script_re(scripts).findall(text))
-        if native == 0:
+        if _script_re(scripts).search(text) is None:
             latin = len(_LATIN.findall(text))
-            short = len(_WORD.findall(text)) < ctx.options["min_words"]
+            short = len(words) < ctx.options["min_words"]
             yield seg.finding(ctx, f"no {'/'.join(scripts)} letters in a {row.locale} target "
                               f"({latin} of {letters} letters are Latin)"
                               + ("; short, perhaps a name left in English" if short else ""),
                               severity="info" if short else None, reason="script", expected=list(scripts))
             return
-    foreign = [s for s in _OTHER_SCRIPTS if s not in (scripts or ())
-               and not (s == "Han" and "Han" in (scripts or ()))]
-    source_text = row.source_text
-    for script in foreign:
-        pattern = _script_re((script,), strict=True)
-        found = len(pattern.findall(text))
-        if found >= 3 and not pattern.search(source_text):
-            yield seg.finding(ctx, f"{found} {script} letters in a {row.locale} target", reason="foreign-script",
-                              script=script)
-            return
-    words = [w.lower() for w in _WORD.findall(text)]
+    if _has_foreign(text, scripts):
+        source_text = row.source_text
+        for script in _foreign_scripts(scripts)[0]:
+            pattern = _script_re((script,), strict=True)
+            found = len(pattern.findall(text))
+            if found >= 3 and not pattern.search(source_text):
+                yield seg.finding(ctx, f"{found} {script} letters in a {row.locale} target",
+                                  reason="foreign-script", script=script)
+                return
     if scripts or len(words) < ctx.options["min_words"]:
         return
-    source_words = {w.lower() for w in _WORD.findall(source_text)}
+    words = [w.lower() for w in words]
+    source_words = {w.lower() for w in _words(row.source_text)}
     overlap = sum(1 for w in words if w in source_words) / len(words)
     if overlap < ctx.options["min_source_overlap"]:
         return
+    if language == "en":
+        return
     detector = _detector(ctx, language)
-    if detector is None or language == "en":
+    if detector is None:
         return
     lingua, english = detector
     values = {c.language: c.value for c in lingua.compute_language_confidence_values(text)}

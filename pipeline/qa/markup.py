@@ -14,9 +14,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from ..extract.inline import _START, parse_segment  # _START: what every inline code starts with
 from ..model import Code, Segment, Text
 from .findings import Finding
-from .registry import CheckContext, QaSegment, check
+from .registry import CheckContext, QaSegment, check, source_memo
 
 __all__ = ["markup_mismatch", "signatures"]
 
@@ -43,19 +44,48 @@ def signatures(segment: Segment) -> Counter[str]:
 
 
 def _stray(segment: Segment) -> Counter[str]:
-    return Counter(m.group().strip() for run in segment.runs if isinstance(run, Text)
-                   for m in _STRAY.finditer(run.raw))
+    found = [m.group().strip() for run in segment.runs if isinstance(run, Text) for m in _STRAY.finditer(run.raw)]
+    return Counter(found) if found else Counter()
+
+
+@source_memo
+def _source_signatures(raw: str) -> Counter[str]:
+    """Signatures of a source's codes (read-only: shared by every unit with this source)."""
+    return signatures(parse_segment(raw))
+
+
+@source_memo
+def _source_stray(raw: str) -> Counter[str]:
+    """Broken markup of a source (read-only: shared by every unit with this source)."""
+    return _stray(parse_segment(raw))
+
+
+def _target_stray(seg: QaSegment) -> Counter[str]:
+    """``_stray(seg.target)``, parsing only when the text may hold broken markup: without ``&`` in
+    the target its text runs are written as read, so no ``_STRAY`` in their joined text (the
+    stored ``target_text``) means none in any of them."""
+    if "&" not in seg.row.target_raw and _STRAY.search(seg.row.target_text) is None:
+        return Counter()
+    return _stray(seg.target)
 
 
 @check("markup-mismatch", severity="error")
 def markup_mismatch(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     """Inline markup differs between source and target (missing, extra or broken pairs)."""
-    source, target = seg.source, seg.target
-    if not source.codes and not target.codes and "<" not in seg.row.target_raw and "*" not in seg.row.target_raw:
+    source_raw, target_raw = seg.row.source_raw, seg.row.target_raw
+    if _START.search(source_raw) is None and _START.search(target_raw) is None:
+        return  # neither side holds markup (nor a "<" or "*")
+    if source_raw == target_raw:
+        return  # the same text parses the same
+    target_codes = seg.target_codes
+    if not target_codes and "<" not in target_raw and "*" not in target_raw and not seg.source_codes:
         return
-    want, have = signatures(source), signatures(target)
+    want = _source_signatures(source_raw)
+    have, target_stray = Counter(map(_signature, target_codes)), _target_stray(seg)
+    if want == have and not target_stray:
+        return
+    stray = target_stray - _source_stray(source_raw) if target_stray else target_stray
     missing, extra = want - have, have - want
-    stray = _stray(target) - _stray(source)
     if not (missing or extra or stray):
         return
     parts = []

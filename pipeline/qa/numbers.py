@@ -12,6 +12,7 @@ Japanese and Chinese translations write digits where English spells them out.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -19,9 +20,9 @@ from collections.abc import Iterator
 
 from ..locales import language_of
 from .findings import Finding
-from .registry import CheckContext, QaSegment, check
+from .registry import CheckContext, QaSegment, check, source_memo
 
-__all__ = ["number_mismatch", "number_words", "source_numbers", "target_readings"]
+__all__ = ["has_digit", "number_mismatch", "number_words", "source_numbers", "target_readings"]
 
 _GROUP_SPACES = " \u00a0\u202f\u2009'’"
 _NUMBER = re.compile(r"(?<![\d.,])\d+(?:(?:[.,]|[ \u00a0\u202f\u2009'’](?=\d{3}(?!\d)))\d+)*")
@@ -52,9 +53,33 @@ def number_words(text: str) -> list[str]:
             if w in _MONTHS or w.lower() in _WORDS]
 
 
+#: What ``_digits`` rewrites: a decimal digit other than 0-9, or an Arabic decimal/thousands separator.
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d|[\u066b\u066c]")
+#: The characters for which ``str.isdigit`` holds and ``str.isdecimal`` does not (superscripts,
+#: circled digits…), in the Unicode version they were listed from; ``\\d`` matches the others.
+_OTHER_DIGITS_UNICODE = "14.0.0"
+_OTHER_DIGITS = (r"\u00b2-\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468"
+                 r"\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792"
+                 r"\U00010a40-\U00010a43\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a")
+
+
+@functools.lru_cache(maxsize=1)
+def _digit_pattern() -> re.Pattern[str]:
+    """A character for which ``str.isdigit`` holds: ``\\d`` (Unicode category Nd) or another digit."""
+    others = _OTHER_DIGITS
+    if unicodedata.unidata_version != _OTHER_DIGITS_UNICODE:  # another Python: list them again (~0.1 s)
+        others = "".join(re.escape(c) for c in map(chr, range(0x110000)) if c.isdigit() and not c.isdecimal())
+    return re.compile(rf"[\d{others}]")
+
+
+def has_digit(text: str) -> bool:
+    """``any(c.isdigit() for c in text)``, as one regex search."""
+    return _digit_pattern().search(text) is not None
+
+
 def _digits(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    if text.isascii():
+    if text.isascii() or _NON_ASCII_DIGIT.search(text) is None:
         return text
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else
                    ("," if c == "\u066b" else ("\u00a0" if c == "\u066c" else c)) for c in text)
@@ -81,7 +106,9 @@ def _canon(number: str, group: str, decimal: str) -> str | None:
     return f"{whole}.{frac}" if frac else whole
 
 
+@functools.lru_cache(maxsize=4096)
 def _readings(number: str, comma_decimal: bool) -> set[str]:
+    """Every value ``number`` may stand for (cached: the same numbers recur; callers never change it)."""
     readings = {_canon(number, "," + _GROUP_SPACES, "."), _canon(number, "", ".")}
     if comma_decimal:
         readings |= {_canon(number, "." + _GROUP_SPACES, ","), _canon(number, _GROUP_SPACES, ",")}
@@ -126,14 +153,21 @@ def target_readings(text: str, locale: str) -> list[set[str]]:
     return [_readings(n, comma) | {n} for n in _numbers(text)]
 
 
+@source_memo
+def _source_side(text: str) -> tuple[tuple[set[str], ...], int, Counter[str]]:
+    """``source_numbers`` and the counted ``number_words`` of a source (read-only, shared)."""
+    want, optional = source_numbers(text)
+    return tuple(want), optional, Counter(number_words(text))
+
+
 @check("number-mismatch", severity="warning")
 def number_mismatch(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     """Numbers differ between source and target."""
-    source_text, target_text = seg.source.text, seg.target.text
-    if not any(c.isdigit() for c in source_text + target_text):
+    source_text, target_text = seg.row.source_text, seg.row.target_text
+    if not has_digit(source_text) and not has_digit(target_text):
         return
-    want, optional = source_numbers(source_text)
-    spelled = Counter(number_words(source_text))
+    want_, optional, spelled_ = _source_side(source_text)
+    want, spelled = list(want_), Counter(spelled_)  # copies: both are used up below
     extra: list[str] = []
     for readings in target_readings(target_text, seg.row.locale):
         hit = next((i for i, values in enumerate(want) if values & readings), None)

@@ -3,9 +3,13 @@
 A check is a pure function that yields :class:`~pipeline.qa.findings.Finding`
 objects.  Two kinds exist:
 
-* ``segment`` checks look at one occurrence at a time:
-  ``check(seg: QaSegment, ctx: CheckContext) -> Iterable[Finding]``; the runner
-  streams the TM once and hands every occurrence to every enabled segment check;
+* ``segment`` checks look at one translation unit at a time:
+  ``check(seg: QaSegment, ctx: CheckContext) -> Iterable[Finding]``.  A check's
+  findings must depend only on the unit's locale, source and target: the runner
+  hands each distinct unit of a locale to every enabled segment check once, then
+  copies its findings to every occurrence of the unit (file, line and segment id
+  filled in), in corpus order.  ``seg.row``'s location fields (``file``, ``line``,
+  ``end_line``, ``id``, ``seq``) and the article's front matter fields are blank;
 * ``corpus`` checks need the whole TM (SQL aggregation, other files):
   ``check(store: Store, ctx: CheckContext) -> Iterable[Finding]``.
 
@@ -14,31 +18,70 @@ Metadata sits on the :func:`check` decorator; the title is the docstring's first
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from ..registry import Registry
 from ..extract.inline import parse_segment
-from ..model import Segment
-from ..store import SegmentRow, Store
+from ..model import Code, Segment
+from ..store import SegmentRow, Store, codes_from_json
 from .findings import Finding, Severity
+from .text import same_text
 
-__all__ = ["CHECKS", "CheckContext", "CheckInfo", "QaSegment", "check", "get_check"]
+__all__ = ["CHECKS", "CheckContext", "CheckInfo", "QaRow", "QaSegment", "after_pass", "check", "end_pass", "get_check", "source_memo"]
 
 Scope = Literal["segment", "corpus"]
+_T = TypeVar("_T")
+
+
+class QaRow(NamedTuple):
+    """A unit as the runner hands it to segment checks: the fields of a
+    :class:`~pipeline.store.SegmentRow`, the location and front matter ones blank (a tuple:
+    cheaper to make than the frozen dataclass, once per unit)."""
+
+    locale: str
+    file: str
+    line: int
+    end_line: int
+    id: str
+    source_raw: str
+    target_raw: str
+    source_text: str
+    target_text: str
+    translation_type: str | None
+    source_commit: str | None
+    locfileid: str | None
+    lasthandoff: str | None
+    source_locale: str
+    unit_id: int
+    seq: int
+    source_codes: str | None = None
+    """The source's inline codes as the extractor stored them (JSON), or None."""
+    target_codes: str | None = None
+    """The target's inline codes as the extractor stored them (JSON), or None."""
 
 
 class QaSegment:
-    """One occurrence as checks see it: the stored row, with source and target parsed on demand."""
+    """One unit as checks see it: the stored row, with source and target parsed on demand.
 
-    __slots__ = ("row", "_source", "_target")
+    ``row.source_text`` and ``row.target_text`` are the plain texts the extractor stored, which
+    are ``source.text`` and ``target.text`` (the TM is written from the same parse), and
+    :attr:`source_codes` and :attr:`target_codes` come from the codes it stored: checks that need
+    only text or codes parse nothing.
+    """
 
-    def __init__(self, row: SegmentRow) -> None:
+    __slots__ = ("row", "_source", "_target", "_identical", "_source_codes", "_target_codes")
+
+    def __init__(self, row: SegmentRow | QaRow) -> None:
         self.row = row
         self._source: Segment | None = None
         self._target: Segment | None = None
+        self._identical: bool | None = None
+        self._source_codes: tuple[Code, ...] | None = None
+        self._target_codes: tuple[Code, ...] | None = None
 
     @property
     def source(self) -> Segment:
@@ -54,12 +97,41 @@ class QaSegment:
             self._target = parse_segment(self.row.target_raw)
         return self._target
 
+    @property
+    def source_codes(self) -> tuple[Code, ...]:
+        """``source.codes``: the inline codes of the English side."""
+        if self._source_codes is None:
+            self._source_codes = _codes(getattr(self.row, "source_codes", None), self, "source")
+        return self._source_codes
+
+    @property
+    def target_codes(self) -> tuple[Code, ...]:
+        """``target.codes``: the inline codes of the translated side."""
+        if self._target_codes is None:
+            self._target_codes = _codes(getattr(self.row, "target_codes", None), self, "target")
+        return self._target_codes
+
+    @property
+    def identical(self) -> bool:
+        """Whether source and target are the same text once entities are decoded and whitespace
+        collapsed (:func:`~pipeline.qa.text.collapse`)."""
+        if self._identical is None:
+            self._identical = same_text(self.row.source_raw, self.row.target_raw)
+        return self._identical
+
     def finding(self, ctx: "CheckContext", message: str, *, severity: Severity | None = None,
                 key: str = "", **extra: Any) -> Finding:
-        """A finding of ``ctx``'s check located at this occurrence."""
+        """A finding of ``ctx``'s check located at this unit (the runner relocates it to each occurrence)."""
         row = self.row
         return Finding(ctx.info.id, severity or ctx.severity, row.locale, row.file, row.line, row.id,
                        row.source_raw, row.target_raw, message, extra, key)
+
+
+def _codes(stored: str | None, seg: QaSegment, side: str) -> tuple[Code, ...]:
+    """The codes of one side: read from the stored JSON when the row has it, else parsed."""
+    if stored is None:
+        return seg.source.codes if side == "source" else seg.target.codes
+    return () if stored == "[]" else codes_from_json(stored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +152,31 @@ class CheckContext:
     """``--baseline TM``: an earlier translation memory opened read-only, or None."""
     cache: dict[str, Any] = field(default_factory=dict)
     """Per-run memo for expensive helpers (a language detector...); never per-unit state."""
+
+
+_AFTER_PASS: list[Callable[[dict[str, Any]], None]] = []
+
+
+def after_pass(func: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    """Register ``func(cache)`` to run when the segment checks of a run are done (``cache`` is the
+    run's :attr:`CheckContext.cache`): to let go of what only they needed (models, memos)."""
+    _AFTER_PASS.append(func)
+    return func
+
+
+def end_pass(cache: dict[str, Any]) -> None:
+    """Run every :func:`after_pass` hook (the runner calls it after the segment checks)."""
+    for hook in _AFTER_PASS:
+        hook(cache)
+
+
+def source_memo(func: Callable[[str], _T]) -> Callable[[str], _T]:
+    """Memoise a pure helper of one text (bounded LRU): the English source of a unit recurs in
+    every target locale, so what a check derives from it alone is computed once per run, not once
+    per locale.  The memo is emptied when the segment checks are done (:func:`end_pass`)."""
+    cached = functools.lru_cache(maxsize=8192)(func)
+    after_pass(lambda cache: cached.cache_clear())
+    return cached
 
 
 Segmentwise = Callable[[QaSegment, CheckContext], Iterable[Finding]]

@@ -1,4 +1,4 @@
-"""Running the checks over a TM: one streamed pass for segment checks, then the corpus checks.
+"""Running the checks over a TM: segment checks once per unit, locale by locale, then the corpus checks.
 
 Findings are counted as they come; suppressed ones (in the baseline file) are
 counted apart and not kept; at most ``max_findings`` per check are kept for the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from .. import __version__
 from ..store import Store
 from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
-from .registry import CHECKS, CheckContext, CheckInfo, QaSegment
+from .registry import CHECKS, CheckContext, CheckInfo, QaRow, QaSegment, end_pass
 
 __all__ = ["QaResult", "run_checks", "gate"]
 
@@ -80,13 +80,62 @@ def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
     return contexts
 
 
+# Read-only SQL of the unit-level pass.  TODO: move to the Store (proposed ``Store.qa_units(locale)``
+# and ``Store.qa_occurrences(locale)``); it sits here while the store is being changed elsewhere.
+_QA_LOCALES = "SELECT DISTINCT locale FROM files ORDER BY locale"
+#: The units that occur in a locale's articles, each once (the rows a segment check sees).
+_QA_UNITS = (
+    "SELECT source_raw, target_raw, source_text, target_text, source_locale, id, source_codes, target_codes FROM units"
+    " WHERE id IN (SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_id WHERE f.locale = ?)")
+#: Where a locale's units occur, in the order of :meth:`Store.segments`: file path, then pair order.
+_QA_OCCURRENCES = (
+    "SELECT f.path, o.line, o.seg_id, o.unit_id FROM files f JOIN occurrences o ON o.file_id = f.id"
+    " WHERE f.locale = ? ORDER BY f.path, o.seq")
+
+
+def _rows(store: Store, sql: str, args: tuple[Any, ...]) -> Iterator[Any]:
+    for row in store.db.execute(sql, args):
+        yield row
+
+
+def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext]) -> dict[int, tuple[Finding, ...]]:
+    """Unit id → the findings of every segment check on that unit (units with findings only)."""
+    found: dict[int, tuple[Finding, ...]] = {}
+    for source_raw, target_raw, source_text, target_text, source_locale, unit_id, source_codes, target_codes in _rows(
+            store, _QA_UNITS, (locale,)):
+        seg = QaSegment(QaRow(locale, "", 0, 0, "", source_raw, target_raw, source_text, target_text,
+                              None, None, None, None, source_locale, unit_id, 0, source_codes, target_codes))
+        findings = [finding for ctx in segmentwise for finding in ctx.info.func(seg, ctx)]
+        if findings:
+            found[unit_id] = tuple(findings)
+    return found
+
+
+def _segment_findings(store: Store, segmentwise: list[CheckContext]) -> Iterator[Finding]:
+    """Every segment check's findings at every occurrence, in corpus order.
+
+    Each distinct unit is checked once per locale; its findings are then copied to each of its
+    occurrences.  Memory holds the findings of one locale's units at a time.
+    """
+    for (locale,) in list(store.db.execute(_QA_LOCALES)):
+        found = _unit_findings(store, locale, segmentwise)
+        if not found:
+            continue
+        for path, line, seg_id, unit_id in _rows(store, _QA_OCCURRENCES, (locale,)):
+            at = found.get(unit_id)
+            if at is not None:
+                for f in at:
+                    yield Finding(f.check, f.severity, f.locale, path, line, seg_id, f.source, f.target, f.message,
+                                  f.extra, f.key)
+
+
 def _findings(store: Store, contexts: list[CheckContext]) -> Iterable[Finding]:
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
     if segmentwise:
-        for row in store.segments():
-            seg = QaSegment(row)
-            for ctx in segmentwise:
-                yield from ctx.info.func(seg, ctx)
+        try:
+            yield from _segment_findings(store, segmentwise)
+        finally:
+            end_pass(segmentwise[0].cache)  # models and memos of the segment checks: not needed any more
     for ctx in contexts:
         if ctx.info.scope == "corpus":
             yield from ctx.info.func(store, ctx)

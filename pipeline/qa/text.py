@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..model import Code, Segment, Text
 
-__all__ = ["collapse", "urls_of", "strip_untranslatable", "needs_no_translation", "visible_text",
+__all__ = ["code_urls", "collapse", "same_text", "urls_of", "strip_untranslatable", "needs_no_translation", "visible_text",
            "LOCALE_IN_URL"]
 
 _SPACE = re.compile(r"\s+")
@@ -28,13 +28,39 @@ _IDENTIFIER = re.compile(
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                      # e-mail
     """)
 _NUMBERISH = re.compile(r"[\d\s\W_]*")
+#: Characters an ``_IDENTIFIER`` match can hold (every branch consumes only these).
+_IDENT_CHARS = r"[\w.+\-@:/\\()]"
+#: What every ``_IDENTIFIER`` match contains: alnum-separator-alnum, a lower or digit then an upper
+#: letter, a letter then a digit, two upper letters, or ``@``.
+_IDENT_HINT = r"[A-Za-z0-9][_.:/\\-]+[A-Za-z0-9]|[a-z0-9][A-Z]|[A-Za-z][0-9]|[A-Z]{2}|@"
+#: A whole run of ``_IDENT_CHARS`` that holds an ``_IDENT_HINT``: the only places where
+#: ``_IDENTIFIER`` can match.  No match crosses such a run's edges, and the characters around a
+#: run are not ``\w`` (as the ends of a string), so substituting run by run is the same as
+#: substituting in the whole text, and runs with no hint are left as they are.
+_IDENT_HINT_SEARCH = re.compile(_IDENT_HINT).search
+_IDENT_RUN = re.compile(rf"(?<!{_IDENT_CHARS}){_IDENT_CHARS}*?(?:{_IDENT_HINT}){_IDENT_CHARS}*")
 
 
 def collapse(text: str) -> str:
     """Entities decoded, NBSP and runs of whitespace as one space, stripped."""
     if "&" in text:
         text = html.unescape(text)
-    return _SPACE.sub(" ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
+    # str.split() splits on the characters re's \s matches (str.isspace), NBSP and NNBSP included:
+    # the same as replacing NBSP/NNBSP, collapsing \s+ and stripping, at a fraction of the cost.
+    return " ".join(text.split())
+
+
+def same_text(a: str, b: str) -> bool:
+    """``collapse(a) == collapse(b)``, without building either when it can be avoided."""
+    if a == b:
+        return True
+    if "&" in a or "&" in b:
+        return collapse(a) == collapse(b)
+    # collapse() is " ".join(text.split()): equal collapsed texts have equal words, and so equal
+    # first words, and so the same first token in their first 8 characters: a cheap first test
+    if a.lstrip()[:8].split(None, 1)[:1] != b.lstrip()[:8].split(None, 1)[:1]:
+        return False
+    return a.split() == b.split()
 
 
 def visible_text(segment: Segment) -> str:
@@ -46,26 +72,43 @@ def urls_of(segment: Segment) -> Iterator[str]:
     """Every URL of a segment: link/image targets, autolinks, ``href``/``src``, bare URLs in text."""
     for run in segment.runs:
         if isinstance(run, Code):
-            if run.type in ("link", "image") and run.raw.startswith("]("):
-                match = _LINK_END.match(run.raw)
-                if match:
-                    yield match.group(1)
-            elif run.raw.startswith("<") and run.raw[1:5].lower() in ("http", "mail", "ftp:"):
-                yield run.raw[1:-1]
-            elif run.raw.startswith("<"):
-                for match in _HREF.finditer(run.raw):
-                    yield next(g for g in match.groups() if g is not None)
+            yield from _code_urls(run)
         elif isinstance(run, Text):
             yield from (m.group().rstrip(".,;:!?") for m in _BARE_URL.finditer(run.text))
 
 
+def code_urls(codes: Iterable[Code]) -> Iterator[str]:
+    """The URLs of inline codes: ``urls_of`` of a segment whose text holds no ``://`` (no bare URL)."""
+    for code in codes:
+        yield from _code_urls(code)
+
+
+def _code_urls(run: Code) -> Iterator[str]:
+    if run.type in ("link", "image") and run.raw.startswith("]("):
+        match = _LINK_END.match(run.raw)
+        if match:
+            yield match.group(1)
+    elif run.raw.startswith("<") and run.raw[1:5].lower() in ("http", "mail", "ftp:"):
+        yield run.raw[1:-1]
+    elif run.raw.startswith("<"):
+        for match in _HREF.finditer(run.raw):
+            yield next(g for g in match.groups() if g is not None)
+
+
 def strip_untranslatable(text: str, do_not_translate: tuple[str, ...]) -> str:
     """``text`` without URLs, identifiers and do-not-translate names (longest first)."""
-    text = _BARE_URL.sub(" ", text)
+    if "://" in text:  # every bare URL has it
+        text = _BARE_URL.sub(" ", text)
     for name in do_not_translate:
         if name in text:
             text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text)
-    return _IDENTIFIER.sub(" ", text)
+    if _IDENT_HINT_SEARCH(text) is None:
+        return text
+    return _IDENT_RUN.sub(_strip_identifiers, text)
+
+
+def _strip_identifiers(run: re.Match[str]) -> str:
+    return _IDENTIFIER.sub(" ", run.group())
 
 
 def has_letters(text: str) -> bool:

@@ -19,12 +19,13 @@ def untranslated(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     segment that needs no translation (only code, URLs, numbers, punctuation and
     ``do_not_translate`` names) is reported as ``info``.
     """
-    source, target = collapse(seg.row.source_raw), collapse(seg.row.target_raw)
-    if not target:
-        if source:
+    target = seg.row.target_raw
+    if not seg.identical:
+        # the texts differ once collapsed, so when the target collapses to nothing the source does not
+        if not (target.strip() if "&" not in target else collapse(target)):
             yield seg.finding(ctx, "target is empty", reason="empty")
         return
-    if source != target:
+    if not (target.strip() if "&" not in target else collapse(target)):  # both empty
         return
     if needs_no_translation(seg.source, ctx.do_not_translate):
         yield seg.finding(ctx, "target identical to source; it holds nothing to translate (code, URLs, "

@@ -9,6 +9,7 @@ with no finding has one passing testcase, so every check that ran shows up.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 
 from lxml import etree
@@ -27,9 +28,13 @@ def _line(finding: Finding) -> str:
     return f"{finding.severity}: {where}{seg}: {finding.message}"
 
 
+#: What XML 1.0 cannot hold of what findings may carry: control characters but tab, LF and CR; U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _clean(text: str) -> str:
-    """XML 1.0 cannot hold most control characters."""
-    return "".join(c if c in "\t\n\r" or (" " <= c and c not in "\ufffe\uffff") else "\ufffd" for c in text)
+    """XML 1.0 cannot hold most control characters: each becomes U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 @report("junit")

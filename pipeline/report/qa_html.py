@@ -147,8 +147,8 @@ def _drift(s: dict[str, Any]) -> str:
             f"</thead><tbody>{rows}</tbody></table></div>")
 
 
-def render_html(ctx: ReportContext) -> str:
-    """The whole page."""
+def _parts(ctx: ReportContext) -> Iterator[str]:
+    """The page in pieces: the head up to the findings table, one piece per finding row, the end."""
     s = ctx.summary
     sev = s["by_severity"]
     cards = "".join(f'<div class="card {k}"><b>{sev[k]}</b>{k}</div>' for k in SEVERITIES)
@@ -172,7 +172,7 @@ def render_html(ctx: ReportContext) -> str:
     locales = sorted({f.locale for f in shown})
     sig = ctx.signature
     skipped = "; ".join(f"{k}: {v}" for k, v in s["checks_skipped"].items())
-    return f"""<!DOCTYPE html>
+    yield f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>tmpipe QA report</title>
@@ -193,10 +193,18 @@ checks run: {escape(', '.join(s['checks_run']))}{' · not run: ' + escape(skippe
 <span id="f-count" class="note"></span></div>{more}{truncated}
 <table id="findings"><thead><tr><th>severity</th><th>check</th><th>locale</th><th>where</th><th>finding</th></tr>
 </thead><tbody>
-{''.join(_row(f) for f in shown)}
+"""
+    for f in shown:
+        yield _row(f)
+    yield f"""
 </tbody></table></main>
 <script>{SCRIPT}</script></body></html>
 """
+
+
+def render_html(ctx: ReportContext) -> str:
+    """The whole page."""
+    return "".join(_parts(ctx))
 
 
 @report("qa-html")
@@ -204,5 +212,6 @@ def write_qa_html(ctx: ReportContext) -> Iterator[Output]:
     """Write ``qa/qa.html``."""
     name = "qa.html"
     with atomic_open(ctx.path(name)) as handle:
-        handle.write(render_html(ctx))
+        for part in _parts(ctx):  # piece by piece: the page of 20000 rows is never one string
+            handle.write(part)
     yield ctx.output(name, "qa-html")

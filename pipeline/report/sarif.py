@@ -23,6 +23,7 @@ __all__ = ["write_sarif", "LEVELS"]
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 #: tmpipe severity → SARIF result level.
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def _result(finding: Finding, index: int) -> dict[str, Any]:
@@ -65,8 +66,9 @@ def write_sarif(ctx: ReportContext) -> Iterator[Output]:
         head = json.dumps({"$schema": SCHEMA, "version": "2.1.0"}, ensure_ascii=False)[:-1]
         body = json.dumps(run, ensure_ascii=False)[:-1]
         handle.write(f'{head}, "runs": [{body}, "results": [')
+        encode = _ENCODER.encode  # the C encoder (json.dump to a file runs the pure-Python one)
         for i, finding in enumerate(ctx.findings):
             handle.write(",\n" if i else "\n")
-            json.dump(_result(finding, index[finding.check]), handle, ensure_ascii=False)
+            handle.write(encode(_result(finding, index[finding.check])))
         handle.write("\n]}]}\n")
     yield ctx.output(name, "sarif")
