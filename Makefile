@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/python -m mypy pipeline --ignore-missing-imports
+	$(BIN)/python -m mypy pipeline bench --ignore-missing-imports
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[fuzz]'

@@ -82,18 +82,24 @@ def _bench_size(size: float, work: Path, only: list[str], args: argparse.Namespa
         "status-quo": [python, "-m", "bench.statusquo", str(corpus.root), str(work / "status-quo")],
         "tmpipe-j1": [*build, "-o", str(work / "out-j1"), "--jobs", "1"],
         "tmpipe-j2": [*build, "-o", str(work / "out-j2"), "--jobs", "2"],
+        "unchanged": [*build, "-o", str(work / "out-j2"), "--jobs", "2"],
         "incremental": [*build, "-o", str(work / "out-j2"), "--jobs", "2"],
+        "one-locale": [*build, "-o", str(work / "out-j2"), "--jobs", "2"],
     }
     runs: dict[str, Measurement] = {}
     counts: dict[str, Any] = {}
     changed: list[Path] = []
+    changed_locale: list[Path] = []
     for name in RUNS:
         if name not in only:
             continue
-        if name == "incremental":
+        if name in ("unchanged", "incremental", "one-locale"):
             if "tmpipe-j2" not in runs:
                 continue
-            changed = touch(corpus.root, args.touch)
+            if name == "incremental":
+                changed = touch(corpus.root, args.touch)
+            elif name == "one-locale":
+                changed_locale = touch(corpus.root, args.touch, locale="fr-FR")
         print(f"bench: {size:g} MB: {name} ...", file=sys.stderr, flush=True)
         runs[name] = run(name, commands[name], work / f"{name}.log", cwd=ROOT)
         if runs[name].returncode != 0:
@@ -102,17 +108,18 @@ def _bench_size(size: float, work: Path, only: list[str], args: argparse.Namespa
             continue
         if name in ("floor", "status-quo"):
             counts[f"{name}_pairs"] = int((work / f"{name}.log").read_text().split()[-1])
-        elif name in ("tmpipe-j2", "incremental"):
+        elif name in ("tmpipe-j2", "unchanged", "incremental", "one-locale"):
             extraction = json.loads((work / "out-j2" / "manifest.json").read_text())["extraction"]
             if name == "tmpipe-j2":
                 counts.update(tmpipe_pairs=extraction["pairs"], tmpipe_units=extraction["units"],
                               tmpipe_anomalies=extraction["anomalies"], tmpipe_run=extraction["run"])
             else:
-                counts["incremental_run"] = extraction["run"]
+                counts[f"{name}_run"] = extraction["run"]
     return {
         "size_mb": size,
         "corpus": {"files": corpus.files, "bytes": corpus.bytes, "seed": str(corpus.seed),
-                   "copies": corpus.copies, "changed_files": len(changed)},
+                   "copies": corpus.copies, "changed_files": len(changed),
+                   "changed_files_one_locale": len(changed_locale)},
         "counts": counts,
         "runs": {name: m.to_json() for name, m in runs.items()},
     }
@@ -141,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep and args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
     from pipeline import __version__
-    report = {
+    report: dict[str, Any] = {
         "tool": "tmpipe-bench",
         "version": __version__,
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -157,15 +157,17 @@ def generate(dest: Path, megabytes: float, seed: Path | None = None) -> Generate
     return GeneratedCorpus(dest, files, written, seed, copies)
 
 
-def touch(root: Path, fraction: float = 0.01) -> list[Path]:
+def touch(root: Path, fraction: float = 0.01, locale: str | None = None) -> list[Path]:
     """Edit ``fraction`` of the articles under ``root`` in place (one word per side of each pair).
 
     Every ``1/fraction``-th article in sorted order is picked (at least one); when
-    one has no pair that can change, the first article not picked stands in.
-    Returns the articles changed.
+    one has no pair that can change, the first article not picked stands in.  With
+    ``locale``, only articles in a folder of that name are picked (a hand-off of one
+    language), still ``fraction`` of the whole corpus.  Returns the articles changed.
     """
-    paths = sorted(root.rglob("*.md"))
-    wanted = max(1, round(len(paths) * fraction))
+    everything = sorted(root.rglob("*.md"))
+    wanted = max(1, round(len(everything) * fraction))
+    paths = [p for p in everything if locale in p.relative_to(root).parts] if locale else everything
     picked = paths[::max(1, len(paths) // wanted)]
     others = sorted(set(paths) - set(picked))
     changed: list[Path] = []

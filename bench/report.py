@@ -6,8 +6,9 @@ from typing import Any
 
 __all__ = ["RUNS", "TARGETS", "evaluate", "render"]
 
-#: The runs, in the order they are made (``incremental`` rebuilds ``tmpipe-j2``'s output).
-RUNS = ("floor", "status-quo", "tmpipe-j1", "tmpipe-j2", "incremental")
+#: The runs, in the order they are made.  The last three rebuild ``tmpipe-j2``'s output: with nothing
+#: changed, after 1% of the articles changed across every locale, after 1% changed in fr-FR only.
+RUNS = ("floor", "status-quo", "tmpipe-j1", "tmpipe-j2", "unchanged", "incremental", "one-locale")
 
 #: Issue 5's targets: name → (description, limit).
 TARGETS: dict[str, tuple[str, float]] = {
@@ -43,6 +44,8 @@ def evaluate(sizes: list[dict[str, Any]]) -> dict[str, Any]:
             "status_quo_over_tmpipe_j1": _ratio(_wall(runs, "status-quo"), _wall(runs, "tmpipe-j1")),
             "status_quo_over_tmpipe_j2": _ratio(_wall(runs, "status-quo"), _wall(runs, "tmpipe-j2")),
             "incremental_over_full": _ratio(_wall(runs, "incremental"), _wall(runs, "tmpipe-j2")),
+            "unchanged_over_full": _ratio(_wall(runs, "unchanged"), _wall(runs, "tmpipe-j2")),
+            "one_locale_over_full": _ratio(_wall(runs, "one-locale"), _wall(runs, "tmpipe-j2")),
         }
     scaling: dict[str, Any] = {}
     if len(sizes) > 1:
@@ -63,7 +66,7 @@ def evaluate(sizes: list[dict[str, Any]]) -> dict[str, Any]:
 
     check("tmpipe_over_floor", [s["ratios"]["tmpipe_j2_over_floor"] for s in sizes])
     check("status_quo_over_tmpipe", [s["ratios"]["status_quo_over_tmpipe_j2"] for s in sizes], at_least=True)
-    check("peak_rss_mb", [_rss(s["runs"], n) for s in sizes for n in ("tmpipe-j1", "tmpipe-j2", "incremental")])
+    check("peak_rss_mb", [_rss(s["runs"], n) for s in sizes for n in ("tmpipe-j1", "tmpipe-j2", "unchanged", "incremental", "one-locale")])
     check("rss_growth", [scaling.get(f"rss_{n}") for n in ("tmpipe-j1", "tmpipe-j2")])
     check("incremental_over_full", [s["ratios"]["incremental_over_full"] for s in sizes])
     return {"scaling": scaling, "targets": targets}
@@ -98,6 +101,10 @@ def render(report: dict[str, Any]) -> str:
                 note = f"{counts['tmpipe_pairs']} pairs, {counts['tmpipe_units']} units"
             elif name == "incremental":
                 note = f"{size['corpus']['changed_files']} of {size['corpus']['files']} files changed"
+            elif name == "one-locale":
+                note = f"{size['corpus'].get('changed_files_one_locale', 0)} fr-FR files changed"
+            elif name == "unchanged":
+                note = "nothing changed"
             lines.append(f"{label:>8} {name:<12} {run['wall_s']:>8.2f} {run['cpu_s']:>8.2f}"
                          f" {run['peak_rss_mb']:>8.1f} {run['maxrss_mb']:>8.1f} {run.get('tree_rss_mb', 0):>8.1f}"
                          f" {run['load_before']:>5.1f}  {note}")
@@ -106,7 +113,9 @@ def render(report: dict[str, Any]) -> str:
                      f", j2 {_fmt(ratios['tmpipe_j2_over_floor'], '.1f', 'x')}"
                      f" · status-quo/tmpipe j1 {_fmt(ratios['status_quo_over_tmpipe_j1'], '.1f', 'x')}"
                      f", j2 {_fmt(ratios['status_quo_over_tmpipe_j2'], '.1f', 'x')}"
-                     f" · incremental/full {_fmt(ratios['incremental_over_full'], '.1%')}")
+                     f" · rebuild/full: 1% {_fmt(ratios['incremental_over_full'], '.1%')}"
+                     f", 1% of one locale {_fmt(ratios.get('one_locale_over_full'), '.1%')}"
+                     f", nothing changed {_fmt(ratios.get('unchanged_over_full'), '.1%')}")
     scaling = report["scaling"]
     if scaling:
         lines.append(f"scaling {scaling['size_ratio']:.2f}x corpus: peak RSS"

@@ -27,15 +27,19 @@ def test_bench_writes_every_field(tmp_path: Path) -> None:
     for size in report["sizes"]:
         assert size["corpus"]["bytes"] >= size["size_mb"] * 1e6
         assert size["corpus"]["changed_files"] >= 1
-        assert set(size["runs"]) == {"floor", "status-quo", "tmpipe-j1", "tmpipe-j2", "incremental"}
+        assert set(size["runs"]) == {"floor", "status-quo", "tmpipe-j1", "tmpipe-j2", "unchanged", "incremental",
+                                     "one-locale"}
         for run in size["runs"].values():
             assert RUN_FIELDS <= set(run) and run["returncode"] == 0
             assert run["wall_s"] > 0 and run["peak_rss_mb"] > 0
         assert size["counts"]["floor_pairs"] > 0 and size["counts"]["tmpipe_pairs"] > 0
         assert size["counts"]["tmpipe_run"]["extracted"] == size["corpus"]["files"]
         assert size["counts"]["incremental_run"]["extracted"] == size["corpus"]["changed_files"]
+        assert size["counts"]["unchanged_run"]["extracted"] == 0
+        assert size["counts"]["one-locale_run"]["extracted"] == size["corpus"]["changed_files_one_locale"] >= 1
         assert set(size["ratios"]) == {"tmpipe_j1_over_floor", "tmpipe_j2_over_floor", "status_quo_over_tmpipe_j1",
-                                       "status_quo_over_tmpipe_j2", "incremental_over_full"}
+                                       "status_quo_over_tmpipe_j2", "incremental_over_full", "unchanged_over_full",
+                                       "one_locale_over_full"}
         assert all(value is not None for value in size["ratios"].values())
     assert report["scaling"]["rss_tmpipe-j2"] > 0
     assert set(report["targets"]) == {"tmpipe_over_floor", "status_quo_over_tmpipe", "peak_rss_mb", "rss_growth",
