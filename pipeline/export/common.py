@@ -241,11 +241,11 @@ def external_sort(items: Iterable[T], key: Callable[[T], Any], chunk: int | None
 
 
 class ExternalSorter(Generic[T]):
-    """Items added one by one, then given back sorted by ``key`` (stable), holding at most
+    """Items added one by one, then given back sorted (by ``key``, stable), holding at most
     ``chunk`` (:data:`SORT_CHUNK`) of them in memory: each full chunk is sorted and spilled to
     a temporary file, and the runs are merged; nothing is written when all fit in one chunk."""
 
-    def __init__(self, key: Callable[[T], Any], chunk: int | None = None) -> None:
+    def __init__(self, key: Callable[[T], Any] | None = None, chunk: int | None = None) -> None:
         self.key = key
         self.chunk = chunk or SORT_CHUNK
         self._batch: list[T] = []
@@ -261,7 +261,7 @@ class ExternalSorter(Generic[T]):
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="tmpipe-sort-")
         path = os.path.join(self._tmp.name, f"{len(self._files)}.pickle")
-        batch = sorted(self._batch, key=self.key)
+        batch = sorted(self._batch, key=self.key)  # type: ignore[arg-type,type-var]
         self._batch = []
         with open(path, "wb") as handle:
             for at in range(0, len(batch), _PICKLE_BATCH):  # a list per pickle: far fewer calls
@@ -272,7 +272,7 @@ class ExternalSorter(Generic[T]):
         """Every item added, sorted; the temporary files are removed once it ends (or is closed)."""
         try:
             if not self._files:
-                batch, self._batch = sorted(self._batch, key=self.key), []
+                batch, self._batch = sorted(self._batch, key=self.key), []  # type: ignore[arg-type,type-var]
                 yield from batch
                 return
             if self._batch:

@@ -39,8 +39,9 @@ import operator
 import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from hashlib import blake2b
 from itertools import groupby
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import __version__
 from ..atomic import atomic_path
@@ -95,6 +96,7 @@ class _TmxWriter:
         self.count = 0
         self.clean = Cleaner()
         self._stack = ExitStack()
+        self._parts: list[str] = []
         try:
             self._open(ctx, srclang, stamp, header_props)
         except BaseException as exc:
@@ -115,11 +117,16 @@ class _TmxWriter:
 
     def add(self, head: str, tuvs: str) -> None:
         """Write one ``tu``: ``head`` is its start tag and props, ``tuvs`` its ``tuv`` elements."""
-        self._file.write(f"\n    {head}{tuvs}\n    </tu>")
+        self._parts.append(f"\n    {head}{tuvs}\n    </tu>")
         self.count += 1
+        if len(self._parts) >= 256:  # written in chunks: fewer, larger writes
+            self._file.write("".join(self._parts))
+            self._parts.clear()
 
     def close(self) -> None:
-        self._file.write("\n  </body>\n</tmx>")
+        self._parts.append("\n  </body>\n</tmx>")
+        self._file.write("".join(self._parts))
+        self._parts.clear()
         self._stack.close()  # closes the file, then renames it into place
 
     def abort(self, exc: BaseException) -> None:
@@ -224,11 +231,12 @@ def _marked_seg_general(runs: tuple[Run, ...], ids: dict[int, int]) -> _Seg:
 
 
 @functools.lru_cache(maxsize=4096)
-def _source_seg(text: str) -> _Seg:
-    """A cleaned source side with markup, written: its codes' ids are their own pair numbers
-    whatever the target, and the same English source recurs in every locale."""
+def _marked_source(text: str) -> tuple[_Seg, tuple[Run, ...]]:
+    """A cleaned source side with markup, written, and its runs (for the target's code ids):
+    its codes' ids are their own pair numbers whatever the target, and the same English
+    source recurs in every locale."""
     runs = parse_segment(text).runs
-    return _marked_seg(runs, link_codes(runs, ())[0])
+    return _marked_seg(runs, link_codes(runs, ())[0]), runs
 
 
 def _plain_seg(text: str) -> _Seg:
@@ -248,7 +256,7 @@ def _pair_segs_general(source_raw: str, target_raw: str, clean: Callable[[str], 
 
 def _source_side(source: str) -> _Seg:
     """A cleaned source side; without markup (most) written without parsing it."""
-    return _plain_seg(source) if has_markup(source) is None else _source_seg(source)
+    return _plain_seg(source) if has_markup(source) is None else _marked_source(source)[0]
 
 
 def _target_side(source: str, target: str) -> _Seg:
@@ -257,7 +265,7 @@ def _target_side(source: str, target: str) -> _Seg:
     if has_markup(target) is None:
         return _plain_seg(target)
     runs = parse_segment(target).runs
-    source_runs = parse_segment(source).runs if has_markup(source) is not None else ()
+    source_runs = _marked_source(source)[1] if has_markup(source) is not None else ()
     return _marked_seg(runs, link_codes(source_runs, runs)[1])
 
 
@@ -363,7 +371,8 @@ def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stam
                     "x-tmpipe-target-locale": tgt, "x-tmpipe-content": "machine translation only"})
             writer = writers[mt]
             clean = writer.clean
-            tuid = stable_id(unit.source_locale, unit.target_locale, unit.source_raw, unit.target_raw)
+            tuid = blake2b(f"{unit.source_locale}\0{unit.target_locale}\0{unit.source_raw}\0{unit.target_raw}\0"
+                           .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()  # stable_id, inlined
             source = clean(unit.source_raw)
             illegal = clean.count
             target = clean(unit.target_raw)
@@ -390,19 +399,11 @@ def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stam
         yield _output(writer, src, tgt, mt=mt)
 
 
-class _Candidate(NamedTuple):
-    """A unit as the multilingual writer sorts it (picklable, small), its ``tuv`` written."""
-
-    source_locale: str
-    source_raw: str
-    target_locale: str
-    is_mt: bool
-    minus_repetitions: int
-    order: int
-    tuv: str
-    """The target's ``tuv``, provenance props included."""
-    illegal: int
-    """Characters cleaning replaced in it."""
+#: A unit as the multilingual writer sorts it, its ``tuv`` written: ``(source locale, source raw,
+#: target locale, is MT, -repetitions, order, tuv, characters cleaning replaced in the tuv)``.
+#: A plain tuple: ``order`` is unique, so tuples compare by the first six fields natively
+#: (no key function to sort or merge with), and they pickle compactly.
+_Candidate = tuple[str, str, str, bool, int, int, str, int]
 
 
 class _Candidates:
@@ -413,7 +414,8 @@ class _Candidates:
     def __init__(self, split_mt: bool) -> None:
         self.split_mt = split_mt
         self.order = 0
-        self.sorter: ExternalSorter[_Candidate] = ExternalSorter(key=operator.itemgetter(slice(0, 6)))
+        self.clean = Cleaner()
+        self.sorter: ExternalSorter[_Candidate] = ExternalSorter()
 
     def add(self, unit: UnitRow, lang: str, target: _Seg, target_illegal: int) -> None:
         """``lang``: the target's ``xml:lang`` as written; ``target``: its side, cleaning having
@@ -421,15 +423,16 @@ class _Candidates:
         if self.split_mt and unit.is_mt:
             return
         self.order += 1
-        clean = Cleaner()
-        props = [_prop("x-file", clean(unit.file), "        "), _prop("x-id", clean(unit.seg_id), "        "),
-                 _prop("x-repetitions", str(unit.repetitions), "        ")]
+        clean = self.clean
+        illegal = clean.count - target_illegal
+        props = (f'\n        <prop type="x-file">{escape_text(clean(unit.file))}</prop>'
+                 f'\n        <prop type="x-id">{escape_text(clean(unit.seg_id))}</prop>'
+                 f'\n        <prop type="x-repetitions">{unit.repetitions}</prop>')
         label = translation_label(unit.translation_type, unit.repetitions, unit.mt_repetitions)
         if label:
-            props.append(_prop("x-translation-type", clean(label), "        "))
-        self.sorter.add(_Candidate(unit.source_locale, unit.source_raw, unit.target_locale, unit.is_mt,
-                                   -unit.repetitions, self.order, _tuv(lang, target, "".join(props)),
-                                   target_illegal + clean.count))
+            props += f'\n        <prop type="x-translation-type">{escape_text(clean(label))}</prop>'
+        self.sorter.add((unit.source_locale, unit.source_raw, unit.target_locale, unit.is_mt, -unit.repetitions,
+                         self.order, _tuv(lang, target, props), clean.count - illegal))
 
 
 def _write_multilingual(ctx: ExportContext, stamp: str, candidates: _Candidates) -> Output:
@@ -450,12 +453,12 @@ def _write_multilingual(ctx: ExportContext, stamp: str, candidates: _Candidates)
             tuvs = [_tuv(lang, _source_side(clean(source_raw)))]
             usage = 0
             for _, per_locale in groupby(group, key=_target_locale_key):
-                best = next(per_locale)
+                _, _, _, _, minus_repetitions, _, tuv, illegal = next(per_locale)
                 for _ in per_locale:
                     pass
-                tuvs.append(best.tuv)
-                clean.count += best.illegal
-                usage -= best.minus_repetitions
+                tuvs.append(tuv)
+                clean.count += illegal
+                usage -= minus_repetitions
             writer.add(_unit_head(stable_id(source_locale, source_raw), usage, "", ""), "".join(tuvs))
     except BaseException as exc:
         writer.abort(exc)

@@ -85,15 +85,28 @@ def _contents_general(source: str, target: str) -> tuple[str, str]:
     return _content(source_runs, src_ids), _content(target_runs, tgt_ids)
 
 
-#: Source and target content of a unit with markup (a unit recurs in every occurrence).
-_marked_contents = functools.lru_cache(maxsize=4096)(_contents_general)
+@functools.lru_cache(maxsize=4096)
+def _marked_source(source: str) -> tuple[str, tuple[Run, ...]]:
+    """Content of a cleaned source with markup, and its runs: its codes' ids are their own pair
+    numbers whatever the target, and the same English source recurs in every locale."""
+    runs = parse_segment(source).runs
+    return _content(runs, link_codes(runs, ())[0]), runs
+
+
+@functools.lru_cache(maxsize=4096)
+def _marked_target(source: str, target: str) -> str:
+    """Content of a cleaned target with markup, its codes linked to the source's (a unit
+    recurs in every occurrence)."""
+    runs = parse_segment(target).runs
+    source_runs = _marked_source(source)[1] if has_markup(source) is not None else ()
+    return _content(runs, link_codes(source_runs, runs)[1])
 
 
 def _contents(source: str, target: str) -> tuple[str, str]:
-    """Source and target content of cleaned texts; text without markup (most) is only escaped."""
-    if has_markup(source) is None and has_markup(target) is None:
-        return escape_text(source), escape_text(target)
-    return _marked_contents(source, target)
+    """Source and target content of cleaned texts, what :func:`_contents_general` gives: text
+    without markup (most) is only escaped, a source's content is reused in every locale."""
+    source_xml = escape_text(source) if has_markup(source) is None else _marked_source(source)[0]
+    return source_xml, escape_text(target) if has_markup(target) is None else _marked_target(source, target)
 
 
 def _file_start(signature: str, first: SegmentRow, src: str, tgt: str, clean: Cleaner) -> str:
@@ -115,10 +128,11 @@ def _file_start(signature: str, first: SegmentRow, src: str, tgt: str, clean: Cl
 _FILE_END = "\n    </body>\n  </file>"
 
 
-def _write_units(out: IO[str], rows: Iterator[SegmentRow], signature: str, src: str, tgt: str,
-                 clean: Cleaner) -> tuple[int, int]:
-    """Every ``<file>`` of a document, one per article (a run of rows from one path), each
-    occurrence a ``trans-unit``; returns how many files and units.  ``src``, ``tgt`` escaped.
+def _write_units(out: IO[str], rows: Iterator[SegmentRow], source_locale: str, signature: str, src: str,
+                 tgt: str, clean: Cleaner) -> tuple[int, int]:
+    """Every ``<file>`` of a document, one per article (a run of rows from one path; rows of
+    other source locales are skipped), each occurrence a ``trans-unit``; returns how many
+    files and units.  ``src``, ``tgt`` escaped.
 
     What an article's units share (its path, the note on its translation type) is cleaned and
     written once, and cleaning's count added for each unit as if it cleaned them itself."""
@@ -130,6 +144,8 @@ def _write_units(out: IO[str], rows: Iterator[SegmentRow], signature: str, src: 
     path_illegal = note_illegal = 0
     seen: set[str] = set()
     for row in rows:
+        if row.source_locale != source_locale:
+            continue
         if row.file != file:
             if file is not None:
                 parts.append(_FILE_END)
@@ -186,9 +202,9 @@ def write_xliff12(ctx: ExportContext) -> Iterator[Output]:
         rel = f"xliff-1.2/{file_stem(src)}_{file_stem(tgt)}.xlf"
         clean = Cleaner()
         signature = escape_text(clean(signature_text(ctx.signature)))
-        rows = (row for row in ctx.store.segments(target_locale) if row.source_locale == source_locale)
+        rows = ctx.store.segments(target_locale)
         with atomic_path(ctx.out / rel) as tmp, open_xml(tmp) as out:
             out.write(f'{XML_DECLARATION}<xliff xmlns="{NS}" version="1.2">')
-            files, units = _write_units(out, rows, signature, escape_attr(src), escape_attr(tgt), clean)
+            files, units = _write_units(out, rows, source_locale, signature, escape_attr(src), escape_attr(tgt), clean)
             out.write("\n</xliff>")
         yield Output(rel, "xliff-1.2", units, src, tgt, {"files": files, "illegal_chars": clean.count})

@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from itertools import groupby
+from typing import IO
 
 from ..atomic import atomic_path
 from ..extract.inline import parse_segment
@@ -82,44 +82,28 @@ class _Text:
 
 
 def _content(runs: tuple[Run, ...], ids: dict[int, int], data: dict[str, str], text: _Text) -> str:
-    """Source or target content: text, ``pc``/``ph`` (or ``sc``/``ec``) referring to ``data``."""
-    if well_nested(runs):
-        return _nested(runs, 0, len(runs), ids, data, text)
+    """Source or target content: text, ``pc``/``ph`` (or ``sc``/``ec``) referring to ``data``.
+
+    Well-nested pairs are ``pc`` elements: a ``begin`` writes the start tag, its ``end`` the end tag."""
+    nested = well_nested(runs)
+    if nested:
+        ends = {run.pair: run.raw for run in runs if isinstance(run, Code) and run.kind == "end"}
     out = []
     for run in runs:
-        if type(run) is Text:
+        if isinstance(run, Text):
             out.append(text(run.raw))
-            continue
-        assert isinstance(run, Code)
-        if run.kind == "end":
-            out.append(f'<ec startRef="{ids[run.pair]}" dataRef="{data[run.raw]}"></ec>')
+        elif run.kind == "standalone":
+            out.append(f'<ph id="{ids[run.pair]}" dataRef="{data[run.raw]}" {_types(run.type)}></ph>')
+        elif not nested:
+            if run.kind == "end":
+                out.append(f'<ec startRef="{ids[run.pair]}" dataRef="{data[run.raw]}"></ec>')
+            else:
+                out.append(f'<sc id="{ids[run.pair]}" dataRef="{data[run.raw]}" {_types(run.type)}></sc>')
+        elif run.kind == "begin":
+            out.append(f'<pc id="{ids[run.pair]}" dataRefStart="{data[run.raw]}"'
+                       f' dataRefEnd="{data[ends[run.pair]]}" {_types(run.type)}>')
         else:
-            tag = "ph" if run.kind == "standalone" else "sc"
-            out.append(f'<{tag} id="{ids[run.pair]}" dataRef="{data[run.raw]}" {_types(run.type)}></{tag}>')
-    return "".join(out)
-
-
-def _nested(runs: tuple[Run, ...], start: int, stop: int, ids: dict[int, int], data: dict[str, str],
-            text: _Text) -> str:
-    out = []
-    index = start
-    while index < stop:
-        run = runs[index]
-        if type(run) is Text:
-            out.append(text(run.raw))
-        else:
-            assert isinstance(run, Code)
-            if run.kind == "standalone":
-                out.append(f'<ph id="{ids[run.pair]}" dataRef="{data[run.raw]}" {_types(run.type)}></ph>')
-            else:  # a begin: its end is the matching code further on (well nested)
-                close = next(i for i in range(index + 1, stop)
-                             if isinstance(other := runs[i], Code) and other.pair == run.pair)
-                end = runs[close]
-                inner = _nested(runs, index + 1, close, ids, data, text)
-                out.append(f'<pc id="{ids[run.pair]}" dataRefStart="{data[run.raw]}" dataRefEnd="{data[end.raw]}"'
-                           f' {_types(run.type)}>{inner}</pc>')
-                index = close
-        index += 1
+            out.append("</pc>")
     return "".join(out)
 
 
@@ -140,67 +124,131 @@ def _body_general(source: str, target: str) -> tuple[str, str, str, int]:
             text.cps)
 
 
-#: :func:`_body_general` of a unit with markup (a unit recurs in every occurrence).
-_marked_body = functools.lru_cache(maxsize=4096)(_body_general)
+@functools.lru_cache(maxsize=4096)
+def _marked_source(source: str) -> tuple[tuple[Run, ...], dict[str, str], str, int]:
+    """A source with markup: its runs, its codes' data ids, its content and the ``<cp>`` in it.
+    Its codes come first in a unit's ``originalData`` and their ids are their own pair
+    numbers, whatever the target: the same English source recurs in every locale."""
+    text = _Text()
+    runs = parse_segment(source).runs
+    data: dict[str, str] = {}
+    for run in runs:
+        if isinstance(run, Code):
+            data.setdefault(run.raw, f"d{len(data) + 1}")
+    return runs, data, _content(runs, link_codes(runs, ())[0], data, text), text.cps
+
+
+@functools.lru_cache(maxsize=4096)
+def _marked_body(source: str, target: str) -> tuple[str, str, str, int]:
+    """:func:`_body_general` of a unit with markup (a unit recurs in every occurrence)."""
+    text = _Text()
+    if has_markup(source) is None:
+        source_runs: tuple[Run, ...] = ()
+        data: dict[str, str] = {}
+        source_xml, cps = text(source), 0
+    else:
+        source_runs, source_data, source_xml, cps = _marked_source(source)
+        data = dict(source_data)
+    if has_markup(target) is None:
+        target_xml = text(target)
+    else:
+        runs = parse_segment(target).runs
+        for run in runs:
+            if isinstance(run, Code):
+                data.setdefault(run.raw, f"d{len(data) + 1}")
+        target_xml = _content(runs, link_codes(source_runs, runs)[1], data, text)
+    original = "".join([f'\n        <data id="{data_id}">{text(raw)}</data>' for raw, data_id in data.items()])
+    if original:
+        original = f"\n      <originalData>{original}\n      </originalData>"
+    return original, source_xml, target_xml, cps + text.cps
 
 
 def _body(source: str, target: str) -> tuple[str, str, str, int]:
     """:func:`_body_general`; text without markup (most) is written without parsing it."""
     if has_markup(source) is None and has_markup(target) is None:
+        if source.isprintable() and target.isprintable():  # nothing XML forbids (most)
+            return "", escape_text(source), escape_text(target), 0
         text = _Text()
         return "", text(source), text(target), text.cps
     return _marked_body(source, target)
 
 
-class _Writer:
-    """State of one document: the illegal-character counts, and what units of an article share."""
+def _note(category: str, text: str, indent: str, clean: Cleaner) -> str:
+    return f'\n{indent}<note category="{category}">{escape_text(clean(text))}</note>'
 
-    def __init__(self) -> None:
-        self.clean = Cleaner()
-        self.cps = 0
-        self._file: str | None = None
-        self._path = ""
-        self._illegal = 0
-        self._translation_type: str | None = None
-        self._type_note = ""
-        self._type_illegal = 0
 
-    def note(self, category: str, text: str, indent: str) -> str:
-        return f'\n{indent}<note category="{category}">{escape_text(self.clean(text))}</note>'
+def _file_start(signature: str, file_id: str, first: SegmentRow, clean: Cleaner) -> str:
+    """The start tag and notes of one ``<file>`` (an article)."""
+    notes = "".join([_note(key, value, "      ", clean) for key, value in (
+        ("ms.translationtype", first.translation_type), ("ms.sourcegitcommit", first.source_commit),
+        ("ms.locfileid", first.locfileid), ("ms.lasthandoff", first.lasthandoff)) if value])
+    return (f'\n  <file id="{file_id}" original="{escape_attr(clean(first.file))}">'
+            f'\n    <notes>{_note("tmpipe-signature", signature, "      ", clean)}{notes}'
+            f'\n    </notes>')
 
-    def unit(self, row: SegmentRow, unit_id: str) -> str:
-        """One ``unit``."""
-        if row.file != self._file:  # cleaned once per article, counted per unit as if cleaned again
+
+def _write_units(out: IO[str], rows: Iterator[SegmentRow], source_locale: str, signature: str,
+                 clean: Cleaner) -> tuple[int, int, int]:
+    """Every ``<file>`` of a document, one per article (a run of rows from one path; rows of
+    other source locales are skipped), each occurrence a ``unit``; returns how many files,
+    units and ``<cp>``.
+
+    What an article's units share (its path, the note on its translation type) is cleaned and
+    written once, and cleaning's count added for each unit as if it cleaned them itself."""
+    parts: list[str] = []
+    files = units = cps = 0
+    file: str | None = None
+    translation_type: str | None = None
+    path = type_note = ""
+    path_illegal = type_illegal = 0
+    seen: set[str] = set()
+    for row in rows:
+        if row.source_locale != source_locale:
+            continue
+        if row.file != file:
+            if file is not None:
+                parts.append("\n  </file>")
+            files += 1
+            parts.append(_file_start(signature, f"f{files}", row, clean))
+            seen = set()
             counted = Cleaner()
-            self._path = escape_text(counted(row.file))
-            self._file, self._illegal = row.file, counted.count
-        if row.translation_type != self._translation_type:
+            path = escape_text(counted(row.file))
+            file, path_illegal = row.file, counted.count
+        if row.translation_type != translation_type:
             counted = Cleaner()
-            self._type_note = (f'\n        <note category="translation-type">'
-                               f'{escape_text(counted(row.translation_type))}</note>' if row.translation_type else "")
-            self._translation_type, self._type_illegal = row.translation_type, counted.count
-        self.clean.count += self._illegal + self._type_illegal
-        original, source, target, cps = _body(row.source_raw, row.target_raw)
-        self.cps += cps
-        return (f'\n    <unit id="{escape_attr(unit_id)}" name="{escape_attr(self.clean(row.id))}"'
-                f' xml:space="preserve">'
-                f'\n      <notes>'
-                f'\n        <note category="location">{self._path}:{row.line}</note>{self._type_note}'
-                f'\n      </notes>{original}'
-                f'\n      <segment {_MT_STATE if row.translation_type == "MT" else _HT_STATE}>'
-                f'\n        <source>{source}</source>'
-                f'\n        <target>{target}</target>'
-                f'\n      </segment>'
-                f'\n    </unit>')
+            type_note = (_note("translation-type", row.translation_type, "        ", counted)
+                         if row.translation_type else "")
+            translation_type, type_illegal = row.translation_type, counted.count
+        clean.count += path_illegal + type_illegal
+        unit_id = row.id if _NMTOKEN.match(row.id) else "unit"
+        if unit_id in seen:
+            unit_id = unique_id(unit_id, seen)
+        else:
+            seen.add(unit_id)
+        original, source, target, unit_cps = _body(row.source_raw, row.target_raw)
+        cps += unit_cps
+        parts.append(f'\n    <unit id="{escape_attr(unit_id)}" name="{escape_attr(clean(row.id))}"'
+                     f' xml:space="preserve">'
+                     f'\n      <notes>'
+                     f'\n        <note category="location">{path}:{row.line}</note>{type_note}'
+                     f'\n      </notes>{original}'
+                     f'\n      <segment {_MT_STATE if translation_type == "MT" else _HT_STATE}>'
+                     f'\n        <source>{source}</source>'
+                     f'\n        <target>{target}</target>'
+                     f'\n      </segment>'
+                     f'\n    </unit>')
+        units += 1
+        if len(parts) >= _CHUNK:
+            out.write("".join(parts))
+            parts.clear()
+    if file is not None:
+        parts.append("\n  </file>")
+    out.write("".join(parts))
+    return files, units, cps
 
-    def file_start(self, signature: str, file_id: str, first: SegmentRow) -> str:
-        """The start tag and notes of one ``<file>`` (an article)."""
-        notes = "".join([self.note(key, value, "      ") for key, value in (
-            ("ms.translationtype", first.translation_type), ("ms.sourcegitcommit", first.source_commit),
-            ("ms.locfileid", first.locfileid), ("ms.lasthandoff", first.lasthandoff)) if value])
-        return (f'\n  <file id="{file_id}" original="{escape_attr(self.clean(first.file))}">'
-                f'\n    <notes>{self.note("tmpipe-signature", signature, "      ")}{notes}'
-                f'\n    </notes>')
+
+#: Units joined and written at once.
+_CHUNK = 256
 
 
 @exporter("xliff-2", per_locale=True)
@@ -210,26 +258,11 @@ def write_xliff2(ctx: ExportContext) -> Iterator[Output]:
     for source_locale, target_locale in ctx.locale_pairs():
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         rel = f"xliff-2/{file_stem(src)}_{file_stem(tgt)}.xlf"
-        units = files = 0
-        rows = (row for row in ctx.store.segments(target_locale) if row.source_locale == source_locale)
-        w = _Writer()
+        clean = Cleaner()
+        rows = ctx.store.segments(target_locale)
         with atomic_path(ctx.out / rel) as tmp, open_xml(tmp) as out:
             out.write(f'{XML_DECLARATION}<xliff xmlns="{NS}" version="2.1" srcLang="{escape_attr(src)}"'
                       f' trgLang="{escape_attr(tgt)}">')
-            for _, rows_of_file in groupby(rows, key=lambda row: row.file):
-                first = next(rows_of_file)
-                files += 1
-                out.write(w.file_start(signature, f"f{files}", first))
-                seen: set[str] = set()
-                for row in _chain(first, rows_of_file):
-                    out.write(w.unit(row, unique_id(row.id if _NMTOKEN.match(row.id) else "unit", seen)))
-                    units += 1
-                out.write("\n  </file>")
+            files, units, cps = _write_units(out, rows, source_locale, signature, clean)
             out.write("\n</xliff>")
-        yield Output(rel, "xliff-2", units, src, tgt,
-                     {"files": files, "illegal_chars": w.cps + w.clean.count})
-
-
-def _chain(first: SegmentRow, rest: Iterator[SegmentRow]) -> Iterator[SegmentRow]:
-    yield first
-    yield from rest
+        yield Output(rel, "xliff-2", units, src, tgt, {"files": files, "illegal_chars": cps + clean.count})

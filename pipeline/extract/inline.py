@@ -42,6 +42,12 @@ _TOKEN = re.compile(
 )
 #: The first characters of every ``_TOKEN`` alternative: text without them holds no markup.
 _START = re.compile(r"[\\`<*_\[\]!]")
+#: The text up to the next such character (possessive: never given back) and a token there:
+#: one match per token, where searching for the character and then matching costs two.
+_SCAN = re.compile(r"(?P<text>[^\\`<*_\[\]!]*+)(?:" + _TOKEN.pattern + ")", _TOKEN.flags)
+#: Inline codes already made, shared between segments (they are immutable and recur: ``**``, ``[``…).
+_CODES: dict[tuple[str, str, str, int], Code] = {}
+_CODES_MAX = 4096
 
 _VOID = frozenset({"br", "img", "hr", "input", "wbr", "meta", "link", "source", "col", "area"})
 _TAG_TYPE = {
@@ -70,27 +76,30 @@ def _pair(opener: _Token, closer: _Token, type_: str) -> None:
 def _tokenize(raw: str) -> list[str | _Token]:
     """The text between tokens (as ``str``) and the tokens, with pairs resolved.
 
-    ``_TOKEN`` is tried only where a token can start (``_START``): much faster, as ``re``
-    otherwise tries every alternative at every character."""
+    ``_TOKEN`` is tried only where a token can start (``_START``, see ``_SCAN``): much faster,
+    as ``re`` otherwise tries every alternative at every character."""
     items: list[str | _Token] = []
     brackets: list[_Token] = []
     emphasis: list[_Token] = []
     tags: list[tuple[str, _Token]] = []
-    search, match = _START.search, _TOKEN.match
+    search, match = _START.search, _SCAN.match
     append = items.append
     pos = scan = 0
     size = len(raw)
-    while (start := search(raw, scan)) is not None:
-        found = match(raw, start.start())
-        if found is None:
+    while True:
+        found = match(raw, scan)
+        if found is None:  # no token at the next character that may start one: it is text
+            start = search(raw, scan)
+            if start is None:
+                break
             scan = start.start() + 1
             continue
-        begin, end = found.span()
+        begin, end = found.end(1), found.end()
         if begin > pos:
             append(raw[pos:begin])
         pos = scan = end
         kind = found.lastgroup
-        token = found.group()
+        token = raw[begin:end]
         if kind == "delim":
             # May the delimiter run open and may it close emphasis (flanking)?
             before = raw[begin - 1] if begin > 0 else " "
@@ -176,6 +185,7 @@ def _parse_markup(raw: str) -> Segment:
     runs: list[Run] = []
     pending: list[str] = []
     next_id = 0
+    codes = _CODES
     for item in _tokenize(raw):
         if isinstance(item, str):
             pending.append(item)
@@ -188,12 +198,18 @@ def _parse_markup(raw: str) -> Segment:
             runs.append(Text("".join(pending)))
             pending = []
         if role == "end":
-            runs.append(Code("end", item[1], item[2], item[3][3]))
-            continue
-        next_id += 1
-        if role == "begin":
-            item[3] = next_id
-        runs.append(Code(role, item[1], item[2], next_id))  # type: ignore[arg-type]
+            key = ("end", item[1], item[2], item[3][3])
+        else:
+            next_id += 1
+            if role == "begin":
+                item[3] = next_id
+            key = (role, item[1], item[2], next_id)
+        code = codes.get(key)
+        if code is None:
+            if len(codes) >= _CODES_MAX:
+                codes.clear()
+            code = codes[key] = Code(*key)  # type: ignore[arg-type]
+        runs.append(code)
     if pending:
         runs.append(Text("".join(pending)))
     return Segment(tuple(runs))
