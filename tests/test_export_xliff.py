@@ -179,3 +179,31 @@ def test_what_an_article_shares_is_cleaned_and_counted_for_every_unit(fmt: str, 
     assert not ILLEGAL_XML.search(text) and text.count("\ufffd") == 2 * len(pairs) + 2
     root = etree.parse(str(tmp_path / "out" / output.path)).getroot()
     assert len(list(root.iter(X12 + "trans-unit", X2 + "unit"))) == 2 * len(pairs)
+
+
+def _rebuilt(element: etree._Element, data: dict[str, str]) -> str:
+    """The raw text an XLIFF 2 content element stands for: text, ``<cp>``, and the original
+    data of ``pc``/``ph``/``sc``/``ec`` around what they hold."""
+    out = [element.text or ""]
+    for child in element:
+        tag = etree.QName(child).localname
+        if tag == "cp":
+            out.append(chr(int(child.get("hex"), 16)))
+        elif tag == "pc":
+            out += [data[child.get("dataRefStart")], _rebuilt(child, data), data[child.get("dataRefEnd")]]
+        else:
+            out.append(data[child.get("dataRef")])
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SIDE, SIDE)
+def test_xliff2_content_nests_as_the_markup_does(source: str, target: str) -> None:
+    """``pc`` start and end tags are written where their codes are: the elements rebuild the raw text."""
+    original, source_xml, target_xml, _ = xliff2._body(source, target)
+    unit = etree.fromstring(f'<unit xmlns="{X2[1:-1]}">{original}<source>{source_xml}</source>'
+                            f'<target>{target_xml}</target></unit>')
+    data = {d.get("id"): _rebuilt(d, {}) for d in unit.iter(X2 + "data")}
+    assert _rebuilt(unit.find(X2 + "source"), data) == source
+    assert _rebuilt(unit.find(X2 + "target"), data) == target
