@@ -48,15 +48,16 @@ def _variants(store: Store, side: str, limit: int) -> Iterator[tuple[Any, ...]]:
            f"   MIN(u.source_raw) FILTER (WHERE u.repetitions > 0) AS source_raw,"
            f"   MIN(u.target_raw) FILTER (WHERE u.repetitions > 0) AS target_raw,"
            f"   SUM(u.repetitions) FILTER (WHERE u.repetitions > 0) AS n,"
-           f"   COUNT(*) FILTER (WHERE u.repetitions > 0) AS live"
+           f"   COUNT(*) FILTER (WHERE u.repetitions > 0) AS live, json_group_array(u.id) AS ids"
            # CROSS JOIN: scan the units once, probing the few candidate keys (not a scan per key)
            f"   FROM units u CROSS JOIN c ON c.l = u.target_locale AND c.k = u.{key} GROUP BY 1, 2, 3),"
+           # the occurrences of a variant's units (ids kept above: no second lookup by text)
            f" w AS (SELECT v.l, v.k, v.o, v.source_raw, v.target_raw, v.n, f.path, oc.line, oc.seg_id,"
            f"   ROW_NUMBER() OVER (PARTITION BY v.l, v.k, v.o ORDER BY f.path, oc.seq) AS rn"
-           f"   FROM v LEFT JOIN units u ON u.target_locale = v.l AND u.{key} = v.k AND u.{other} = v.o"
-           f"   LEFT JOIN occurrences oc ON oc.unit_id = u.id LEFT JOIN files f ON f.id = oc.file_id"
-           f"   WHERE v.live > 0 AND (f.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM units u2 JOIN occurrences o2"
-           f"     ON o2.unit_id = u2.id WHERE u2.target_locale = v.l AND u2.{key} = v.k AND u2.{other} = v.o)))"
+           f"   FROM v, json_each(v.ids) j LEFT JOIN occurrences oc ON oc.unit_id = j.value"
+           f"   LEFT JOIN files f ON f.id = oc.file_id"
+           f"   WHERE v.live > 0 AND (f.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM json_each(v.ids) j2"
+           f"     JOIN occurrences o2 ON o2.unit_id = j2.value)))"
            # the variant's own columns on its first row only: its other rows carry a location
            f" SELECT rn, CASE WHEN rn = 1 THEN l END, CASE WHEN rn = 1 THEN k END, CASE WHEN rn = 1 THEN o END,"
            f"   CASE WHEN rn = 1 THEN source_raw END, CASE WHEN rn = 1 THEN target_raw END, n, path, line, seg_id"

@@ -109,6 +109,13 @@ def _words(text: str) -> list[str]:
     return _ASCII_WORD.findall(text) if text.isascii() else _WORD.findall(text)
 
 
+@functools.lru_cache(maxsize=256)
+def _language(locale: str) -> tuple[str, tuple[str, ...] | None]:
+    """The primary language of ``locale`` and the scripts it is written in (None: Latin)."""
+    language = language_of(locale)
+    return language, SCRIPTS.get(language)
+
+
 def _only_ascii_stripped(text: str, do_not_translate: tuple[str, ...]) -> bool:
     """Whether :func:`strip_untranslatable` can only blank ASCII characters of ``text``: it holds
     no URL (``://``), no e-mail (``@``) and no do-not-translate name; identifiers are ASCII."""
@@ -188,8 +195,7 @@ def wrong_language(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     min_letters = ctx.options["min_letters"]
     if len(text) < min_letters:  # stripping below only removes letters
         return
-    language = language_of(row.locale)
-    scripts = SCRIPTS.get(language)
+    language, scripts = _language(row.locale)
     if scripts and _only_ascii_stripped(text, ctx.do_not_translate) and (
             _script_re(scripts).search(text) is not None
             and not _has_foreign(text, scripts)):
@@ -224,7 +230,7 @@ def wrong_language(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
         return
     words = [w.lower() for w in words]
     source_words = {w.lower() for w in _words(row.source_text)}
-    overlap = sum(1 for w in words if w in source_words) / len(words)
+    overlap = sum(map(source_words.__contains__, words)) / len(words)
     if overlap < ctx.options["min_source_overlap"]:
         return
     if language == "en":

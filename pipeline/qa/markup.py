@@ -10,6 +10,7 @@ are left to ``url-mismatch``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -27,15 +28,29 @@ _STRAY = re.compile(r"\*\*|__|\]\(|`|</?[A-Za-z][A-Za-z0-9-]*[\s>/]")
 
 
 def _signature(code: Code) -> str:
-    if code.type in _EXACT and code.kind == "standalone":
-        return f"{code.type}:{code.raw}"
-    if code.type in ("html", "span", "ulined", "sup", "sub", "lb") or code.raw.startswith("<"):
-        match = _TAG.match(code.raw)
-        name = match.group(1).lower() if match else code.type
-        if code.type in ("bold", "italic", "link", "image", "code"):
-            name = code.type
-        return f"{code.kind}:{name}"
-    return f"{code.kind}:{code.type}"
+    return _sig(code.kind, code.type, code.raw)
+
+
+def _sig(kind: str, type_: str, raw: str) -> str:
+    if type_ in _EXACT and kind == "standalone":
+        return f"{type_}:{raw}"
+    if type_ in ("html", "span", "ulined", "sup", "sub", "lb") or raw.startswith("<"):
+        match = _TAG.match(raw)
+        name = match.group(1).lower() if match else type_
+        if type_ in ("bold", "italic", "link", "image", "code"):
+            name = type_
+        return f"{kind}:{name}"
+    return f"{kind}:{type_}"
+
+
+def _target_signatures(seg: QaSegment) -> Counter[str]:
+    """``signatures(seg.target)``, from the codes the extractor stored when the row has them."""
+    stored = getattr(seg.row, "target_codes", None)
+    if stored is None:
+        return signatures(seg.target)
+    if stored == "[]":
+        return Counter()
+    return Counter(_sig(kind, type_, raw) for kind, type_, raw, _ in json.loads(stored))
 
 
 def signatures(segment: Segment) -> Counter[str]:
@@ -77,11 +92,11 @@ def markup_mismatch(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
         return  # neither side holds markup (nor a "<" or "*")
     if source_raw == target_raw:
         return  # the same text parses the same
-    target_codes = seg.target_codes
-    if not target_codes and "<" not in target_raw and "*" not in target_raw and not seg.source_codes:
+    have = _target_signatures(seg)
+    if not have and "<" not in target_raw and "*" not in target_raw and not seg.source_codes:
         return
     want = _source_signatures(source_raw)
-    have, target_stray = Counter(map(_signature, target_codes)), _target_stray(seg)
+    target_stray = _target_stray(seg)
     if want == have and not target_stray:
         return
     stray = target_stray - _source_stray(source_raw) if target_stray else target_stray

@@ -73,8 +73,13 @@ def _digit_pattern() -> re.Pattern[str]:
 
 
 def has_digit(text: str) -> bool:
-    """``any(c.isdigit() for c in text)``, as one regex search."""
+    """``any(c.isdigit() for c in text)``, as one regex search (of 0-9 only in ASCII text)."""
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
     return _digit_pattern().search(text) is not None
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
 
 
 def _digits(text: str) -> str:

@@ -93,19 +93,15 @@ _QA_OCCURRENCES = (
     " WHERE f.locale = ? ORDER BY f.path, o.seq")
 
 
-def _rows(store: Store, sql: str, args: tuple[Any, ...]) -> Iterator[Any]:
-    for row in store.db.execute(sql, args):
-        yield row
-
-
 def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext]) -> dict[int, tuple[Finding, ...]]:
     """Unit id → the findings of every segment check on that unit (units with findings only)."""
     found: dict[int, tuple[Finding, ...]] = {}
-    for source_raw, target_raw, source_text, target_text, source_locale, unit_id, source_codes, target_codes in _rows(
-            store, _QA_UNITS, (locale,)):
+    checks = [(ctx.info.func, ctx) for ctx in segmentwise]
+    for source_raw, target_raw, source_text, target_text, source_locale, unit_id, source_codes, target_codes in (
+            store.db.execute(_QA_UNITS, (locale,))):
         seg = QaSegment(QaRow(locale, "", 0, 0, "", source_raw, target_raw, source_text, target_text,
                               None, None, None, None, source_locale, unit_id, 0, source_codes, target_codes))
-        findings = [finding for ctx in segmentwise for finding in ctx.info.func(seg, ctx)]
+        findings = [finding for func, ctx in checks for finding in func(seg, ctx)]
         if findings:
             found[unit_id] = tuple(findings)
     return found
@@ -117,11 +113,11 @@ def _segment_findings(store: Store, segmentwise: list[CheckContext]) -> Iterator
     Each distinct unit is checked once per locale; its findings are then copied to each of its
     occurrences.  Memory holds the findings of one locale's units at a time.
     """
-    for (locale,) in list(store.db.execute(_QA_LOCALES)):
+    for (locale,) in store.db.execute(_QA_LOCALES).fetchall():
         found = _unit_findings(store, locale, segmentwise)
         if not found:
             continue
-        for path, line, seg_id, unit_id in _rows(store, _QA_OCCURRENCES, (locale,)):
+        for path, line, seg_id, unit_id in store.db.execute(_QA_OCCURRENCES, (locale,)):
             at = found.get(unit_id)
             if at is not None:
                 for f in at:
