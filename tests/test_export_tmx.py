@@ -18,7 +18,7 @@ from lxml import etree
 from pipeline.export import tmx
 from pipeline.export.common import ILLEGAL_XML, Cleaner, escape_attr, escape_text, has_markup
 from pipeline.export.tmx import PAIRED_TYPES, PLACEHOLDER_TYPES, tuck_edge_whitespace
-from pipeline.extract.inline import parse_segment
+from pipeline.extract.inline import _START, parse_segment
 from pipeline.store import UnitRow
 from support.builds import EDGE_CORPUS, Built, build_once, tmpipe
 from support.synthetic import export, make_store
@@ -232,6 +232,13 @@ def test_escaping_is_what_lxml_writes(text: str) -> None:
         with xf.element("e", {"a": text}):
             xf.write(text)
     assert out.getvalue().decode("utf-8") == f'<e a="{escape_attr(text)}">{escape_text(text)}</e>'
+
+
+def test_has_markup_tests_the_characters_that_start_inline_codes() -> None:
+    """A side without them is written as plain text, unparsed: they must be the tokenizer's."""
+    for codepoint in range(0x10000):
+        assert has_markup(chr(codepoint)) == bool(_START.match(chr(codepoint))), hex(codepoint)
+    assert not has_markup("plain & simple > text") and has_markup("a ** b") and has_markup("x\\y")
 
 
 @settings(max_examples=400, deadline=None)

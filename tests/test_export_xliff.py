@@ -207,3 +207,13 @@ def test_xliff2_content_nests_as_the_markup_does(source: str, target: str) -> No
     data = {d.get("id"): _rebuilt(d, {}) for d in unit.iter(X2 + "data")}
     assert _rebuilt(unit.find(X2 + "source"), data) == source
     assert _rebuilt(unit.find(X2 + "target"), data) == target
+
+
+def test_xliff2_unit_ids_are_nmtokens_even_when_the_segment_id_ends_with_a_newline(tmp_path: Path) -> None:
+    """``^…$`` let an id ending with a line break through as a unit id (``x-1&#10;``), which the
+    schema's NMTOKEN refuses: such an id falls back to ``unit`` (it stays the unit's ``name``)."""
+    store = make_store(tmp_path / "tm.sqlite", [("fr-FR/a.md", "fr-FR", "HT", [("x-1\n", "a", "b"), ("x-2", "c", "d")])])
+    output, = export(store, tmp_path / "out", "xliff-2")
+    store.close()
+    units = list(etree.parse(str(tmp_path / "out" / output.path)).getroot().iter(X2 + "unit"))
+    assert [(u.get("id"), u.get("name")) for u in units] == [("unit", "x-1\n"), ("x-2", "x-2")]

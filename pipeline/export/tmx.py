@@ -256,16 +256,16 @@ def _pair_segs_general(source_raw: str, target_raw: str, clean: Callable[[str], 
 
 def _source_side(source: str) -> _Seg:
     """A cleaned source side; without markup (most) written without parsing it."""
-    return _plain_seg(source) if has_markup(source) is None else _marked_source(source)[0]
+    return _marked_source(source)[0] if has_markup(source) else _plain_seg(source)
 
 
 def _target_side(source: str, target: str) -> _Seg:
     """A cleaned target side, its codes linked to those of the (cleaned) ``source``; without
     markup (most) written without parsing it."""
-    if has_markup(target) is None:
+    if not has_markup(target):
         return _plain_seg(target)
     runs = parse_segment(target).runs
-    source_runs = _marked_source(source)[1] if has_markup(source) is not None else ()
+    source_runs = _marked_source(source)[1] if has_markup(source) else ()
     return _marked_seg(runs, link_codes(source_runs, runs)[1])
 
 

@@ -98,15 +98,15 @@ def _marked_target(source: str, target: str) -> str:
     """Content of a cleaned target with markup, its codes linked to the source's (a unit
     recurs in every occurrence)."""
     runs = parse_segment(target).runs
-    source_runs = _marked_source(source)[1] if has_markup(source) is not None else ()
+    source_runs = _marked_source(source)[1] if has_markup(source) else ()
     return _content(runs, link_codes(source_runs, runs)[1])
 
 
 def _contents(source: str, target: str) -> tuple[str, str]:
     """Source and target content of cleaned texts, what :func:`_contents_general` gives: text
     without markup (most) is only escaped, a source's content is reused in every locale."""
-    source_xml = escape_text(source) if has_markup(source) is None else _marked_source(source)[0]
-    return source_xml, escape_text(target) if has_markup(target) is None else _marked_target(source, target)
+    source_xml = _marked_source(source)[0] if has_markup(source) else escape_text(source)
+    return source_xml, _marked_target(source, target) if has_markup(target) else escape_text(target)
 
 
 def _file_start(signature: str, first: SegmentRow, src: str, tgt: str, clean: Cleaner) -> str:

@@ -48,7 +48,7 @@ CODE_TYPES = {
     "code": ("fmt", "tmpipe:code"), "link": ("link", "tmpipe:link"), "image": ("image", "tmpipe:image"),
 }
 
-_NMTOKEN = re.compile(r"^[\w.:-]+$")
+_NMTOKEN = re.compile(r"[\w.:-]+")  # whole id (fullmatch): "$" would let a final newline through
 _MT_STATE = 'state="initial" subState="tmpipe:mt"'
 _HT_STATE = 'state="translated"'
 
@@ -142,14 +142,14 @@ def _marked_source(source: str) -> tuple[tuple[Run, ...], dict[str, str], str, i
 def _marked_body(source: str, target: str) -> tuple[str, str, str, int]:
     """:func:`_body_general` of a unit with markup (a unit recurs in every occurrence)."""
     text = _Text()
-    if has_markup(source) is None:
+    if not has_markup(source):
         source_runs: tuple[Run, ...] = ()
         data: dict[str, str] = {}
         source_xml, cps = text(source), 0
     else:
         source_runs, source_data, source_xml, cps = _marked_source(source)
         data = dict(source_data)
-    if has_markup(target) is None:
+    if not has_markup(target):
         target_xml = text(target)
     else:
         runs = parse_segment(target).runs
@@ -165,7 +165,7 @@ def _marked_body(source: str, target: str) -> tuple[str, str, str, int]:
 
 def _body(source: str, target: str) -> tuple[str, str, str, int]:
     """:func:`_body_general`; text without markup (most) is written without parsing it."""
-    if has_markup(source) is None and has_markup(target) is None:
+    if not has_markup(source) and not has_markup(target):
         if source.isprintable() and target.isprintable():  # nothing XML forbids (most)
             return "", escape_text(source), escape_text(target), 0
         text = _Text()
@@ -220,7 +220,7 @@ def _write_units(out: IO[str], rows: Iterator[SegmentRow], source_locale: str, s
                          if row.translation_type else "")
             translation_type, type_illegal = row.translation_type, counted.count
         clean.count += path_illegal + type_illegal
-        unit_id = row.id if _NMTOKEN.match(row.id) else "unit"
+        unit_id = row.id if _NMTOKEN.fullmatch(row.id) else "unit"
         if unit_id in seen:
             unit_id = unique_id(unit_id, seen)
         else:
