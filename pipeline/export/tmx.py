@@ -48,6 +48,7 @@ from ..atomic import atomic_path
 from ..extract.inline import parse_segment
 from ..model import Code, Run, Text
 from ..store import UnitRow
+from . import common
 from .common import (XML_DECLARATION, Cleaner, ExternalSorter, escape_attr, escape_text, file_stem,
                      has_markup, language_tag, link_codes, open_xml, signature_text, stable_id, timestamp,
                      translation_label, trim_runs)
@@ -415,7 +416,8 @@ class _Candidates:
         self.split_mt = split_mt
         self.order = 0
         self.clean = Cleaner()
-        self.sorter: ExternalSorter[_Candidate] = ExternalSorter()
+        # Half the usual run: a candidate holds its written tuv, about twice its raw text.
+        self.sorter: ExternalSorter[_Candidate] = ExternalSorter(chunk=max(1, common.SORT_CHUNK // 2))
 
     def add(self, unit: UnitRow, lang: str, target: _Seg, target_illegal: int) -> None:
         """``lang``: the target's ``xml:lang`` as written; ``target``: its side, cleaning having
