@@ -43,7 +43,6 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
 }
 _OTHER_SCRIPTS = ("Cyrillic", "Arabic", "Hebrew", "Greek", "Han", "Hiragana", "Katakana", "Hangul",
                   "Thai", "Devanagari")
-_LETTER = regex.compile(r"\p{L}")
 _LATIN = regex.compile(r"\p{Script=Latin}")
 _WORD = regex.compile(r"\p{L}+")
 #: ``_WORD`` for ASCII text, where the letters are A-Z and a-z (``re`` is faster than ``regex``).
@@ -122,7 +121,7 @@ def _only_ascii_stripped(text: str, do_not_translate: tuple[str, ...]) -> bool:
     return "://" not in text and "@" not in text and not any(name in text for name in do_not_translate)
 
 
-#: Language → ISO 639-1 code of the language whose lingua models are loaded (see ``_detector``).
+#: Cache key of the lingua Language whose models are loaded besides English's (see ``_detector``).
 _LOADED = "lingua:loaded"
 
 
@@ -167,7 +166,7 @@ def _unload_previous(ctx: CheckContext, target: Any) -> None:
 def _release(cache: dict[str, Any]) -> None:
     """When the segment checks are done: drop the detectors and unload every lingua model,
     English's too (about 100 MB that the corpus checks and reports can use)."""
-    detectors = [v[0] for k, v in cache.items() if k.startswith("lingua:") and k != _LOADED and v]
+    detectors = [v[0] for k, v in list(cache.items()) if k.startswith("lingua:") and k != _LOADED and v]
     for key in [k for k in cache if k.startswith("lingua:")]:
         del cache[key]
     for detector in detectors:

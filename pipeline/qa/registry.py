@@ -31,7 +31,8 @@ from ..store import SegmentRow, Store, codes_from_json
 from .findings import Finding, Severity
 from .text import same_text
 
-__all__ = ["CHECKS", "CheckContext", "CheckInfo", "QaRow", "QaSegment", "after_pass", "check", "end_pass", "get_check", "source_memo"]
+__all__ = ["CHECKS", "CheckContext", "CheckInfo", "QaRow", "QaSegment", "after_pass", "check", "end_pass",
+           "get_check", "source_memo"]
 
 Scope = Literal["segment", "corpus"]
 _T = TypeVar("_T")

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator
 
 from ..model import Code, Segment, Text
 
-__all__ = ["code_urls", "collapse", "same_text", "urls_of", "strip_untranslatable", "needs_no_translation", "visible_text",
-           "LOCALE_IN_URL"]
+__all__ = ["code_urls", "collapse", "same_text", "urls_of", "strip_untranslatable", "needs_no_translation",
+           "visible_text", "LOCALE_IN_URL"]
 
 _SPACE = re.compile(r"\s+")
 _HREF = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
