@@ -33,9 +33,8 @@ from datetime import datetime, timezone
 from itertools import islice
 from typing import IO, Any, Generic, TypeVar
 
-from ..extract.inline import parse_segment
 from ..locales import normalize_tag
-from ..model import Code, Run, Segment, Text
+from ..model import Code, Run, Text
 
 __all__ = [
     "Cleaner",
@@ -53,7 +52,6 @@ __all__ = [
     "external_sort",
     "ExternalSorter",
     "SORT_CHUNK",
-    "parse_clean",
     "unique_id",
     "XML_DECLARATION",
     "escape_attr",
@@ -301,11 +299,6 @@ def _unpickle(path: str) -> Iterator[Any]:
                 yield from pickle.load(handle)
             except EOFError:
                 return
-
-
-def parse_clean(raw: str, clean: Cleaner) -> Segment:
-    """A stored raw text, cleaned of XML-illegal characters, re-parsed into runs."""
-    return parse_segment(clean(raw))
 
 
 def unique_id(wanted: str, seen: set[str]) -> str:
