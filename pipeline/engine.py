@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -41,11 +42,14 @@ def open_engine(name: str = "local", jobs: int = 1, scheduler: str | None = None
             return
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with context.Pool(jobs) as pool:
-            yield lambda func, items: pool.imap(func, items, chunksize=4)
+            # Not pool.imap: it reads every item at once and queues every result the caller has
+            # not taken yet, so a slower consumer (the TM's inserts) let memory grow with the corpus.
+            yield lambda func, items: _pool_imap(pool, func, items, window=16 * jobs)
         return
     if name == "dask":
         with _dask_client(jobs, scheduler) as client:
-            yield lambda func, items: _dask_imap(client, func, items, window=8 * max(jobs, 1))
+            yield lambda func, items: windowed(lambda item: client.submit(func, item, pure=False).result, items,
+                                               window=8 * max(jobs, 1))
         return
     raise ConfigError(f"unknown engine {name!r}; choose from: {', '.join(ENGINES)}")
 
@@ -65,12 +69,34 @@ def _dask_client(jobs: int, scheduler: str | None) -> Iterator[Any]:
         yield client
 
 
-def _dask_imap(client: Any, func: Callable[[T], R], items: Iterable[T], window: int) -> Iterator[R]:
-    """Submit tasks keeping at most ``window`` in flight; yield results in input order."""
-    pending: deque[Any] = deque()
+def _pool_imap(pool: Any, func: Callable[[T], R], items: Iterable[T], window: int) -> Iterator[R]:
+    """``pool.imap`` (chunks of 4) with at most ``window`` items handed to the pool and not yet yielded:
+    the pool's feeder thread takes an item only when a slot is free."""
+    slots = threading.Semaphore(window)
+    stop = threading.Event()
+
+    def gated() -> Iterator[T]:
+        for item in items:
+            while not slots.acquire(timeout=0.1):
+                if stop.is_set():  # the caller stopped early: let the pool shut down
+                    return
+            yield item
+
+    try:
+        for result in pool.imap(func, gated(), chunksize=4):
+            slots.release()
+            yield result
+    finally:
+        stop.set()
+
+
+def windowed(submit: Callable[[T], Callable[[], R]], items: Iterable[T], window: int) -> Iterator[R]:
+    """Results of ``submit(item)()`` in input order, with at most ``window`` items submitted and not yet
+    yielded: ``submit`` starts the work and returns how to wait for its result."""
+    pending: deque[Callable[[], R]] = deque()
     for item in items:
-        pending.append(client.submit(func, item, pure=False))
+        pending.append(submit(item))
         if len(pending) >= window:
-            yield pending.popleft().result()
+            yield pending.popleft()()
     while pending:
-        yield pending.popleft().result()
+        yield pending.popleft()()

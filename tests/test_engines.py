@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import sqlite3
 from pathlib import Path
 
@@ -44,3 +45,34 @@ def test_unknown_engine_lists_the_valid_ones() -> None:
     with pytest.raises(ConfigError, match="choose from: local, dask"):
         with open_engine("spark"):
             pass
+
+
+def test_local_pool_keeps_a_bounded_window_in_flight() -> None:
+    """A slow consumer (the TM's inserts) must not let the pool read the whole corpus ahead:
+    items taken minus results consumed stays within the window (16 per job) plus one chunk."""
+
+
+    taken = 0
+
+    def items() -> Iterator[int]:
+        nonlocal taken
+        for n in range(2000):
+            taken += 1
+            yield n
+
+    ahead = []
+    with open_engine("local", 2) as imap:
+        for consumed, result in enumerate(imap(abs, items()), start=1):
+            assert result == consumed - 1
+            ahead.append(taken - consumed)
+    assert max(ahead) <= 16 * 2 + 4
+    assert taken == 2000
+
+
+def test_local_pool_stops_cleanly_when_the_caller_stops_early() -> None:
+
+
+    with open_engine("local", 2) as imap:
+        results = imap(abs, iter(range(10_000)))
+        assert [next(results) for _ in range(5)] == [0, 1, 2, 3, 4]
+        results.close()  # type: ignore[attr-defined]
