@@ -145,21 +145,18 @@ def _tuv(lang: str, seg: _Seg, props: str = "") -> str:
 
 def _seg_xml(runs: tuple[Run, ...], ids: dict[int, int]) -> str:
     """The content of a ``seg``: text, and ``bpt``/``ept``/``ph`` holding the markup."""
-    out = []
-    for run in runs:
-        if type(run) is Text:
-            out.append(escape_text(run.raw))
-            continue
-        assert isinstance(run, Code)
-        if run.kind == "begin":
-            out.append(f'<bpt i="{run.pair}" x="{ids[run.pair]}" type="{_code_type(run.kind, run.type)}">'
-                       f'{escape_text(run.raw)}</bpt>')
-        elif run.kind == "end":
-            out.append(f'<ept i="{run.pair}">{escape_text(run.raw)}</ept>')
-        else:
-            out.append(f'<ph x="{ids[run.pair]}" type="{_code_type(run.kind, run.type)}">'
-                       f'{escape_text(run.raw)}</ph>')
-    return "".join(out)
+    return "".join(escape_text(run.raw) if isinstance(run, Text) else _code_xml(run, run.raw, ids)
+                   for run in runs)
+
+
+def _code_xml(code: Code, raw: str, ids: dict[int, int]) -> str:
+    """One inline code holding ``raw`` (its markup, maybe with whitespace tucked in): ``bpt``/``ept``/``ph``."""
+    if code.kind == "begin":
+        return (f'<bpt i="{code.pair}" x="{ids[code.pair]}" type="{_code_type(code.kind, code.type)}">'
+                f'{escape_text(raw)}</bpt>')
+    if code.kind == "end":
+        return f'<ept i="{code.pair}">{escape_text(raw)}</ept>'
+    return f'<ph x="{ids[code.pair]}" type="{_code_type(code.kind, code.type)}">{escape_text(raw)}</ph>'
 
 
 def _marked_seg(runs: tuple[Run, ...], ids: dict[int, int]) -> _Seg:
@@ -209,19 +206,8 @@ def _marked_seg(runs: tuple[Run, ...], ids: dict[int, int]) -> _Seg:
                     raws[index] = kept
                 if kept:
                     break
-    out = []
-    for run, raw in zip(runs, raws):
-        if isinstance(run, Text):
-            if raw:
-                out.append(escape_text(raw))
-        elif run.kind == "begin":
-            out.append(f'<bpt i="{run.pair}" x="{ids[run.pair]}" type="{_code_type(run.kind, run.type)}">'
-                       f'{escape_text(raw)}</bpt>')
-        elif run.kind == "end":
-            out.append(f'<ept i="{run.pair}">{escape_text(raw)}</ept>')
-        else:
-            out.append(f'<ph x="{ids[run.pair]}" type="{_code_type(run.kind, run.type)}">'
-                       f'{escape_text(raw)}</ph>')
+    out = [escape_text(raw) if isinstance(run, Text) else _code_xml(run, raw, ids)
+           for run, raw in zip(runs, raws)]
     return lead, "".join(out), trail
 
 
