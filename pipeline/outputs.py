@@ -267,9 +267,15 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
                 receive, send = context.Pipe(duplex=False)
                 process: BaseProcess = context.Process(target=_child, args=(job, task, send),
                                                        name=f"tmpipe {task.key}")
-                process.start()
+                # A Ctrl-C now waits until the child is known here (so it is stopped and joined) and,
+                # in the child, until its handler is in place (no traceback from process start-up).
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    process.start()
+                    running[receive] = (task, process)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 send.close()
-                running[receive] = (task, process)
             for ready in mp_wait(list(running)):
                 done, child = running.pop(ready)
                 yield done, _result(done, ready, child)  # type: ignore[arg-type]
@@ -299,6 +305,7 @@ def _child(job: Job, task: Task, send: Connection) -> None:
     except (OSError, AttributeError):
         pass
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent around the fork
         send.send(("ok", run_task(job, task)))
     except KeyboardInterrupt:
         send.send(("interrupted", None))
