@@ -13,11 +13,13 @@ and recorded in ``schema_migrations``.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -122,6 +124,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0002_units_by_source_text", _UNITS_BY_SOURCE_TEXT),
     ("0003_counts_kept_by_store", _COUNTS_BY_STORE),
     ("0004_files_by_locale_path", "CREATE INDEX files_by_locale_path ON files (locale, path)"),
+    ("0005_files_stat", "ALTER TABLE files ADD COLUMN stat TEXT"),
 )
 
 #: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``).
@@ -240,6 +243,8 @@ class DocRows(NamedTuple):
     """``(line, kind, message, snippet, seg_id, ttu)``."""
     unpaired: list[tuple[Any, ...]]
     """``(field, text, line)``."""
+    stat: str | None = None
+    """The file's status when it was read (see ``files.stat``), or None when it cannot be trusted."""
 
 
 def doc_rows(doc: Document) -> DocRows:
@@ -280,6 +285,15 @@ class Store:
         """``{path: sha256}`` of every article in the TM."""
         return dict(self.db.execute("SELECT path, sha256 FROM files"))
 
+    def known_files(self) -> dict[str, tuple[str, str | None]]:
+        """``{path: (sha256, stat)}`` of every article in the TM (``stat``: see :meth:`set_stat`)."""
+        return {path: (sha, stat) for path, sha, stat in self.db.execute("SELECT path, sha256, stat FROM files")}
+
+    def set_stat(self, path: str, stat: str | None) -> None:
+        """Record the file status (size, times, inode) an article had when it was last read and
+        found unchanged: while it stays the same, a build trusts the stored hash without reading it."""
+        self.db.execute("UPDATE files SET stat = ? WHERE path = ?", (stat, path))
+
     def put(self, doc: Document) -> None:
         """Replace everything stored for ``doc``'s path with ``doc``."""
         self.put_rows(doc_rows(doc))
@@ -298,8 +312,8 @@ class Store:
         db = self.db
         file_id = db.execute(
             "INSERT INTO files (path, locale, source_locale, sha256, size, occurrences, translation_type,"
-            " source_commit, openlocfilehash, locfileid, lasthandoff, extracted_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (*rows.file, now)).lastrowid
+            " source_commit, openlocfilehash, locfileid, lasthandoff, extracted_at, stat)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (*rows.file, now, rows.stat)).lastrowid
         if rows.units:
             db.executemany(
                 "INSERT INTO units (key, source_locale, target_locale, source_raw, target_raw, source_text,"
@@ -384,6 +398,30 @@ class Store:
     def file_hashes(self) -> Iterator[tuple[str, str, str]]:
         """``(locale, path, sha256)`` of every article, by locale and path."""
         yield from self._rows("SELECT locale, path, sha256 FROM files ORDER BY locale, path")
+
+    def articles(self, target_locale: str, source_locale: str) -> list[tuple[str, str]]:
+        """``(path, sha256)`` of each article of a locale pair that has pairs, in path order
+        (the order of :meth:`segments`)."""
+        return self.db.execute(
+            "SELECT path, sha256 FROM files f WHERE locale = ? AND source_locale = ?"
+            " AND EXISTS (SELECT 1 FROM occurrences o WHERE o.file_id = f.id) ORDER BY path",
+            (target_locale, source_locale)).fetchall()
+
+    def article_segments(self, target_locale: str, paths: list[str]) -> Iterator[tuple[str, list[SegmentRow]]]:
+        """``(path, occurrences)`` of each article in ``paths`` (in path order) of one locale.
+
+        When many are wanted the locale is read in one pass, skipping the others; when
+        few, each article is looked up apart (a rebuild that renders what changed)."""
+        wanted = set(paths)
+        (articles,) = self.db.execute("SELECT COUNT(*) FROM files WHERE locale = ?", (target_locale,)).fetchone()
+        if len(wanted) * 8 > articles:
+            for path, rows in itertools.groupby(self.segments(target_locale), key=attrgetter("file")):
+                if path in wanted:
+                    yield path, list(rows)
+            return
+        for path in sorted(wanted):
+            yield path, [SegmentRow(*row) for row in self.db.execute(
+                "SELECT * FROM segments WHERE file = ? ORDER BY seq", (path,))]
 
     def pairs_by_locale(self) -> dict[str, int]:
         """``{target locale: pairs}`` (occurrences of units)."""

@@ -155,6 +155,13 @@ class _Failing:
     def segments(self, *args):
         return self._fail(self.store.segments(*args))
 
+    def articles(self, *args):  # every article looks changed, so each is written from its rows
+        return [(path, f"changed {sha}") for path, sha in self.store.articles(*args)]
+
+    def article_segments(self, *args):
+        for path, rows in self.store.article_segments(*args):
+            yield path, list(self._fail(rows))
+
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_failure_leaves_the_previous_file_and_no_temporary(fmt: str, tmp_path: Path) -> None:
@@ -165,7 +172,7 @@ def test_a_failure_leaves_the_previous_file_and_no_temporary(fmt: str, tmp_path:
         export(_Failing(store), tmp_path / "out", fmt, split_mt=True, multilingual=True)
     store.close()
     assert (tmp_path / "out" / first.path).read_bytes() == before
-    assert [p.name for p in (tmp_path / "out").rglob(".*")] == []
+    assert [p.name for p in (tmp_path / "out").rglob(".*.tmp")] == []
 
 
 # -- golden files -------------------------------------------------------------------------

@@ -27,10 +27,11 @@ def build(corpus: Path, out: Path, *args: str) -> dict:
 
 
 def files(out: Path) -> dict[str, tuple[str, int]]:
-    """``{path: (sha256, mtime_ns)}`` of every output file (the TM and state aside)."""
+    """``{path: (sha256, mtime_ns)}`` of every output file (the TM, state and caches aside)."""
     return {str(p.relative_to(out)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
             for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith((".", "tm.sqlite")) and p.name != "manifest.json"}
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+            and not p.name.startswith("tm.sqlite") and p.name != "manifest.json"}
 
 
 def digests(out: Path) -> dict[str, str]:

@@ -7,9 +7,8 @@ Principles:
 1. Per occurrence: ``msgctxt`` is the segment id, ``#:`` the ``path:line`` it comes
    from.  When several occurrences would get the same context + msgid (the same id
    in two articles, or twice in one), each of them gets ``path#id`` instead (then
-   ``path#id.2``… within one article), so entries never collide.  Those keys are
-   found while the catalogue is written (see *Collisions* below), so memory stays
-   flat however large the catalogue.
+   ``path#id.2``… within one article), so entries never collide (see *Collisions*
+   below).
 2. ``#.`` comments say ``HT`` or ``MT``; machine translation is also flagged
    ``fuzzy``, the gettext way of saying "needs review" (``msgfmt`` leaves it out of
    ``.mo`` files unless ``--use-fuzzy``).
@@ -52,22 +51,25 @@ who wants it.
 
 Collisions.  Whether a key (segment id + msgid) occurs more than once is only
 known once the whole catalogue has been read, yet the first occurrence already
-needs its ``path#id``.  Rather than reading every occurrence twice (a pre-pass
-costs as much as writing), the catalogue is written once assuming no collision
-while the 64-bit digest of every key goes to :class:`_Repeats`, which holds at
-most :data:`KEYS_IN_MEMORY` of them and spills sorted runs of fixed-width
-integers to a temporary file.  Usually no key repeats and that is the file; if
-some do, the file is rewritten from the start knowing them (a second pass only
-for catalogues that need it).  The set of repeated digests is the one structure
-that grows with the data: one entry per *repeated* key (none in most TMs; at
-worst half the occurrences of a locale, if every article were there twice).
-A TM method returning the few occurrences whose segment id is not unique (one
-``GROUP BY`` in SQLite) would let the first pass know them up front; the store
-has none yet, and this module does not talk SQL.
+needs its ``path#id``.  The catalogue is written assuming the keys that collided
+in the previous build's file still do (none on a first build), while the 64-bit
+digest of every key goes to :class:`_Repeats`, which holds at most
+:data:`KEYS_IN_MEMORY` of them and spills sorted runs of fixed-width integers to a
+temporary file.  Usually that guess is right and that is the file; if not, it is
+written again knowing them, copying every article whose entries do not change.
+The set of repeated digests is the one structure that grows with the data: one
+entry per *repeated* key (none in most TMs).
+
+Rebuilds.  Each article's entries are one fragment (:mod:`.splice`), recorded with
+its key digests and keyed by the article's content hash and which of its keys
+collide: a rebuild copies the entries of every unchanged article from the previous
+file and renders only the articles that changed (and those whose keys started or
+stopped colliding).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import heapq
 import json
@@ -75,15 +77,13 @@ import re
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import groupby
-from operator import attrgetter
-from typing import IO
+from typing import IO, Any
 
 from .. import __version__
-from ..atomic import atomic_open
 from ..store import SegmentRow
 from .common import Cleaner, file_stem, language_tag, signature_text, timestamp, unique_id
 from .registry import ExportContext, Output, exporter
+from .splice import Splicer, layout
 
 __all__ = ["gettext_language", "po_string", "po_comment", "write_po", "KEYS_IN_MEMORY"]
 
@@ -99,7 +99,6 @@ _LINE_BREAK = re.compile("\r\n?|\n")
 #: with none (and no outer whitespace) is written as it is.  The tests check it is that union.
 _SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\\\\\"\n\t\r]")
 _FUZZY = "#, fuzzy\n"
-_FILE = attrgetter("file")
 _JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) builds per call
 
 
@@ -252,84 +251,108 @@ def _message(keyword: str, raw: str, clean: Cleaner) -> tuple[str, str, str, str
     return lead, core, trail, po_string(keyword, core)
 
 
-def _write_entries(handle: IO[str], rows: Iterator[SegmentRow], clean: Cleaner, colliding: set[int],
-                   repeats: _Repeats | None) -> tuple[int, int]:
-    """Write one entry per occurrence; ``(entries, fuzzy)``.
+def _article(rows: list[SegmentRow], colliding: set[int]) -> tuple[str, list[Any]]:
+    """An article's entries, one per occurrence; ``(text, [entries, fuzzy, characters replaced,
+    its keys' digests])`` (the digests as base64 of unsigned 64-bit integers).
 
-    A key whose digest is in ``colliding`` gets ``path#id`` as its context; each
-    key's digest goes to ``repeats`` when given.  This is the exporter's hot loop:
-    what all entries of an article share is formatted once, and a text with
-    nothing to clean, trim or escape costs one regular expression search.
-    """
-    count = fuzzy = 0
-    add = repeats.add if repeats is not None else None
-    write = handle.write
-    for _, article in groupby(rows, key=_FILE):
-        seen: set[str] = set()
-        entries = 0
-        path = head = reference = flags = ""
-        mt = False
-        shared_illegal = 0
-        for row in article:
-            if not entries:  # what every entry of the article repeats
-                before = clean.count
-                path = clean(row.file)
-                mt = row.translation_type == "MT"
-                comment = ("MT: machine translation, needs review" if mt
-                           else clean(row.translation_type or "") or "translation type not stated")
-                shared_illegal = clean.count - before
-                head = "\n" + po_comment("#.", comment)
-                reference = f"#: {path}:"
-                flags = _FUZZY if mt else ""
-            else:
-                clean.count += shared_illegal  # the path and comment are written (so replaced) again
-            s_lead, msgid, s_trail, msgid_po = _message("msgid", row.source_raw, clean)
-            t_lead, _, t_trail, msgstr_po = _message("msgstr", row.target_raw, clean)
-            seg_id = row.id
-            plain = _SPECIAL.search(seg_id) is None
-            if not plain:
-                seg_id = clean(seg_id)
-            key = _digest(seg_id, msgid)
-            if add is not None:
-                add(key)
-            if key in colliding:
-                context_po = po_string("msgctxt", unique_id(f"{path}#{seg_id}", seen))
-            else:
-                context_po = f'msgctxt "{seg_id}"\n' if plain else po_string("msgctxt", seg_id)
-            whitespace = ""
-            if s_lead or s_trail or t_lead or t_trail:  # JSON escapes every line break: one comment line
-                whitespace = "#. tmpipe-whitespace: " + _JSON.encode(
-                    {"source": [s_lead, s_trail], "target": [t_lead, t_trail]}) + "\n"
-            write(f"{head}{whitespace}{reference}{row.line}\n{flags}{context_po}{msgid_po}{msgstr_po}")
-            entries += 1
-        count += entries
-        if mt:
-            fuzzy += entries
-    return count, fuzzy
+    A key whose digest is in ``colliding`` gets ``path#id`` as its context.  This is the
+    exporter's hot loop: what all entries of the article share is formatted once, and a text
+    with nothing to clean, trim or escape costs one regular expression search."""
+    clean = Cleaner()
+    first = rows[0]
+    path = clean(first.file)
+    mt = first.translation_type == "MT"
+    comment = ("MT: machine translation, needs review" if mt
+               else clean(first.translation_type or "") or "translation type not stated")
+    shared_illegal = clean.count
+    head = "\n" + po_comment("#.", comment)
+    reference = f"#: {path}:"
+    flags = _FUZZY if mt else ""
+    seen: set[str] = set()
+    keys = array("Q")
+    parts = []
+    for row in rows:
+        if keys:
+            clean.count += shared_illegal  # the path and comment are written (so replaced) again
+        s_lead, msgid, s_trail, msgid_po = _message("msgid", row.source_raw, clean)
+        t_lead, _, t_trail, msgstr_po = _message("msgstr", row.target_raw, clean)
+        seg_id = row.id
+        plain = _SPECIAL.search(seg_id) is None
+        if not plain:
+            seg_id = clean(seg_id)
+        key = _digest(seg_id, msgid)
+        keys.append(key)
+        if key in colliding:
+            context_po = po_string("msgctxt", unique_id(f"{path}#{seg_id}", seen))
+        else:
+            context_po = f'msgctxt "{seg_id}"\n' if plain else po_string("msgctxt", seg_id)
+        whitespace = ""
+        if s_lead or s_trail or t_lead or t_trail:  # JSON escapes every line break: one comment line
+            whitespace = "#. tmpipe-whitespace: " + _JSON.encode(
+                {"source": [s_lead, s_trail], "target": [t_lead, t_trail]}) + "\n"
+        parts.append(f"{head}{whitespace}{reference}{row.line}\n{flags}{context_po}{msgid_po}{msgstr_po}")
+    return "".join(parts), [len(rows), len(rows) if mt else 0, clean.count,
+                            base64.b64encode(keys.tobytes()).decode("ascii")]
+
+
+def _keys(info: list[Any]) -> array[int]:
+    """The key digests an article's ``info`` records."""
+    return array("Q", base64.b64decode(info[3]))
+
+
+def _fragment_key(sha: str, keys: array[int], colliding: set[int]) -> str:
+    """What an article's entries depend on: its content, and which of its keys collide."""
+    own = sorted({key for key in keys if key in colliding}) if colliding else []
+    return f"{sha}:{hashlib.blake2b(array('Q', own).tobytes(), digest_size=16).hexdigest() if own else ''}"
+
+
+def _catalogue(ctx: ExportContext, rel: str, header: str, source_locale: str, target_locale: str,
+               colliding: set[int] | None) -> tuple[list[int], set[int], set[int]]:
+    """Write one catalogue; ``([entries, fuzzy, characters replaced], colliding used, colliding found)``.
+
+    ``colliding`` None: assume the keys that collided in the previous build's file still do."""
+    src, tgt = language_tag(source_locale), language_tag(target_locale)
+    with Splicer(ctx.out, rel, layout("po", src, tgt)) as doc:
+        if colliding is None:
+            before = _Repeats()
+            for name in doc.previous:
+                for key in _keys(doc.recorded(name)[1]):  # type: ignore[index]
+                    before.add(key)
+            colliding = before.repeated()
+        plan = []
+        for path, sha in ctx.store.articles(target_locale, source_locale):
+            recorded = doc.recorded(path)
+            key = _fragment_key(sha, _keys(recorded[1]), colliding) if recorded else None
+            plan.append((path, sha, key if key and doc.reusable(path, key) else None))
+        rows = ctx.store.article_segments(target_locale, [path for path, _, key in plan if key is None])
+        doc.write(header)
+        totals = [0, 0, 0]
+        repeats = _Repeats()
+        for path, sha, key in plan:
+            info = doc.reuse(path, key, {}) if key else None
+            if info is None:
+                got, occurrences = next(rows)
+                assert got == path, (got, path)
+                text, info = _article(occurrences, colliding)
+                doc.add(path, _fragment_key(sha, _keys(info), colliding), text, {}, info)
+            for at in range(3):
+                totals[at] += info[at]
+            for digest in _keys(info):
+                repeats.add(digest)
+    return totals, colliding, repeats.repeated()
 
 
 @exporter("po", per_locale=True)
 def write_po(ctx: ExportContext) -> Iterator[Output]:
-    """``po/<tgt>.po`` per target locale: every occurrence, msgctxt = segment id."""
+    """``po/<tgt>.po`` per target locale: every occurrence, msgctxt = segment id (each article's
+    entries copied from the previous build's file when they are unchanged)."""
     pairs = ctx.locale_pairs()
     for source_locale, target_locale in pairs:
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         shared = sum(1 for _, t in pairs if t == target_locale) > 1
         rel = f"po/{file_stem(src)}_{file_stem(tgt)}.po" if shared else f"po/{file_stem(tgt)}.po"
         header = _header(ctx, src, tgt)
-
-        def rows() -> Iterator[SegmentRow]:
-            return (row for row in ctx.store.segments(target_locale) if row.source_locale == source_locale)
-
-        with atomic_open(ctx.out / rel) as handle:
-            clean, repeats = Cleaner(), _Repeats()
-            handle.write(header)
-            count, fuzzy = _write_entries(handle, rows(), clean, set(), repeats)
-            colliding = repeats.repeated()
-            if colliding:  # some keys repeat: write again, giving them path#id
-                handle.seek(0)
-                handle.truncate()
-                clean = Cleaner()
-                handle.write(header)
-                count, fuzzy = _write_entries(handle, rows(), clean, colliding, None)
-        yield Output(rel, "po", count, src, tgt, {"fuzzy": fuzzy, "illegal_chars": clean.count})
+        (count, fuzzy, illegal), used, found = _catalogue(ctx, rel, header, source_locale, target_locale, None)
+        if found != used:  # the keys that collide changed: write again knowing them
+            (count, fuzzy, illegal), _, _ = _catalogue(ctx, rel, header, source_locale, target_locale, found)
+        yield Output(rel, "po", count, src, tgt, {"fuzzy": fuzzy, "illegal_chars": illegal})

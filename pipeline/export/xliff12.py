@@ -24,20 +24,17 @@ Principles:
 
 from __future__ import annotations
 
-from __future__ import annotations
-
 import functools
 from collections.abc import Iterator
-from typing import IO
 
 from .. import __version__
-from ..atomic import atomic_path
 from ..extract.inline import parse_segment
 from ..model import Code, Run, Text
 from ..store import SegmentRow
 from .common import (XML_DECLARATION, Cleaner, escape_attr, escape_text, file_stem, has_markup, language_tag,
-                     link_codes, open_xml, signature_text, unique_id)
+                     link_codes, signature_text, unique_id)
 from .registry import ExportContext, Output, exporter
+from .splice import Splicer, each_article, hole, layout
 
 __all__ = ["NS", "PAIRED_CTYPES", "PLACEHOLDER_CTYPES", "write_xliff12"]
 
@@ -128,33 +125,22 @@ def _file_start(signature: str, first: SegmentRow, src: str, tgt: str, clean: Cl
 _FILE_END = "\n    </body>\n  </file>"
 
 
-def _write_units(out: IO[str], rows: Iterator[SegmentRow], source_locale: str, signature: str, src: str,
-                 tgt: str, clean: Cleaner) -> tuple[int, int]:
-    """Every ``<file>`` of a document, one per article (a run of rows from one path; rows of
-    other source locales are skipped), each occurrence a ``trans-unit``; returns how many
-    files and units.  ``src``, ``tgt`` escaped.
+def _article(rows: list[SegmentRow], src: str, tgt: str) -> tuple[str, list[int]]:
+    """One article's ``<file>``, each occurrence a ``trans-unit``, the signature a hole;
+    ``(xml, [units, characters replaced])``.  ``src``, ``tgt`` escaped.
 
-    What an article's units share (its path, the note on its translation type) is cleaned and
-    written once, and cleaning's count added for each unit as if it cleaned them itself."""
-    parts: list[str] = []
-    files = units = 0
-    file: str | None = None
-    translation_type: str | None = ""
-    path = note = ""
-    path_illegal = note_illegal = 0
+    What the article's units share (its path, the note on its translation type) is cleaned
+    and written once, and cleaning's count added for each unit as if it cleaned them itself."""
+    clean = Cleaner()
+    parts = [_file_start(hole("signature"), rows[0], src, tgt, clean)]
     seen: set[str] = set()
+    counted = Cleaner()
+    path = escape_text(counted(rows[0].file))
+    path_illegal = counted.count
+    translation_type: str | None = ""
+    note = ""
+    note_illegal = 0
     for row in rows:
-        if row.source_locale != source_locale:
-            continue
-        if row.file != file:
-            if file is not None:
-                parts.append(_FILE_END)
-            parts.append(_file_start(signature, row, src, tgt, clean))
-            files += 1
-            seen = set()
-            counted = Cleaner()
-            path = escape_text(counted(row.file))
-            file, path_illegal = row.file, counted.count
         if row.translation_type != translation_type:
             counted = Cleaner()
             label = _MT_NOTE if row.translation_type == "MT" else counted(row.translation_type or "")
@@ -180,31 +166,28 @@ def _write_units(out: IO[str], rows: Iterator[SegmentRow], source_locale: str, s
                      f'\n          <context context-type="linenumber">{row.line}</context>'
                      f'\n        </context-group>{note}'
                      f'\n      </trans-unit>')
-        units += 1
-        if len(parts) >= _CHUNK:
-            out.write("".join(parts))
-            parts.clear()
-    if file is not None:
-        parts.append(_FILE_END)
-    out.write("".join(parts))
-    return files, units
-
-
-#: Units joined and written at once.
-_CHUNK = 256
+    parts.append(_FILE_END)
+    return "".join(parts), [len(rows), clean.count]
 
 
 @exporter("xliff-1.2", per_locale=True)
 def write_xliff12(ctx: ExportContext) -> Iterator[Output]:
-    """``xliff-1.2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article."""
+    """``xliff-1.2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article
+    (copied from the previous build's file when the article is unchanged)."""
     for source_locale, target_locale in ctx.locale_pairs():
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         rel = f"xliff-1.2/{file_stem(src)}_{file_stem(tgt)}.xlf"
         clean = Cleaner()
-        signature = escape_text(clean(signature_text(ctx.signature)))
-        rows = ctx.store.segments(target_locale)
-        with atomic_path(ctx.out / rel) as tmp, open_xml(tmp) as out:
-            out.write(f'{XML_DECLARATION}<xliff xmlns="{NS}" version="1.2">')
-            files, units = _write_units(out, rows, source_locale, signature, escape_attr(src), escape_attr(tgt), clean)
-            out.write("\n</xliff>")
+        holes = {"signature": escape_text(clean(signature_text(ctx.signature)))}
+        src_attr, tgt_attr = escape_attr(src), escape_attr(tgt)
+        with Splicer(ctx.out, rel, layout("xliff-1.2", src, tgt)) as doc:
+            doc.write(f'{XML_DECLARATION}<xliff xmlns="{NS}" version="1.2">')
+            files = units = 0
+            for article_units, illegal in each_article(doc, ctx.store, source_locale, target_locale,
+                                                       lambda rows: _article(rows, src_attr, tgt_attr),
+                                                       lambda _: holes):
+                files += 1
+                units += article_units
+                clean.count += illegal
+            doc.write("\n</xliff>")
         yield Output(rel, "xliff-1.2", units, src, tgt, {"files": files, "illegal_chars": clean.count})

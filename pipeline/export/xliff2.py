@@ -23,20 +23,17 @@ Principles:
 
 from __future__ import annotations
 
-from __future__ import annotations
-
 import functools
 import re
 from collections.abc import Iterator
-from typing import IO
 
-from ..atomic import atomic_path
 from ..extract.inline import parse_segment
 from ..model import Code, Run, Text
 from ..store import SegmentRow
 from .common import (ILLEGAL_XML, XML_DECLARATION, Cleaner, escape_attr, escape_text, file_stem, has_markup,
-                     illegal_spans, language_tag, link_codes, open_xml, signature_text, unique_id, well_nested)
+                     illegal_spans, language_tag, link_codes, signature_text, unique_id, well_nested)
 from .registry import ExportContext, Output, exporter
+from .splice import Splicer, each_article, hole, layout
 
 __all__ = ["NS", "CODE_TYPES", "write_xliff2"]
 
@@ -177,43 +174,33 @@ def _note(category: str, text: str, indent: str, clean: Cleaner) -> str:
     return f'\n{indent}<note category="{category}">{escape_text(clean(text))}</note>'
 
 
-def _file_start(signature: str, file_id: str, first: SegmentRow, clean: Cleaner) -> str:
-    """The start tag and notes of one ``<file>`` (an article)."""
+def _file_start(first: SegmentRow, clean: Cleaner) -> str:
+    """The start tag and notes of one ``<file>`` (an article); its id and the signature are holes."""
     notes = "".join([_note(key, value, "      ", clean) for key, value in (
         ("ms.translationtype", first.translation_type), ("ms.sourcegitcommit", first.source_commit),
         ("ms.locfileid", first.locfileid), ("ms.lasthandoff", first.lasthandoff)) if value])
-    return (f'\n  <file id="{file_id}" original="{escape_attr(clean(first.file))}">'
-            f'\n    <notes>{_note("tmpipe-signature", signature, "      ", clean)}{notes}'
+    return (f'\n  <file id="{hole("file")}" original="{escape_attr(clean(first.file))}">'
+            f'\n    <notes>\n      <note category="tmpipe-signature">{hole("signature")}</note>{notes}'
             f'\n    </notes>')
 
 
-def _write_units(out: IO[str], rows: Iterator[SegmentRow], source_locale: str, signature: str,
-                 clean: Cleaner) -> tuple[int, int, int]:
-    """Every ``<file>`` of a document, one per article (a run of rows from one path; rows of
-    other source locales are skipped), each occurrence a ``unit``; returns how many files,
-    units and ``<cp>``.
+def _article(rows: list[SegmentRow]) -> tuple[str, list[int]]:
+    """One article's ``<file>``, each occurrence a ``unit``; ``(xml, [units, characters replaced,
+    <cp> written])``.
 
-    What an article's units share (its path, the note on its translation type) is cleaned and
+    What the article's units share (its path, the note on its translation type) is cleaned and
     written once, and cleaning's count added for each unit as if it cleaned them itself."""
-    parts: list[str] = []
-    files = units = cps = 0
-    file: str | None = None
+    clean = Cleaner()
+    parts = [_file_start(rows[0], clean)]
+    cps = 0
     translation_type: str | None = None
-    path = type_note = ""
-    path_illegal = type_illegal = 0
+    type_note = ""
+    type_illegal = 0
     seen: set[str] = set()
+    counted = Cleaner()
+    path = escape_text(counted(rows[0].file))
+    path_illegal = counted.count
     for row in rows:
-        if row.source_locale != source_locale:
-            continue
-        if row.file != file:
-            if file is not None:
-                parts.append("\n  </file>")
-            files += 1
-            parts.append(_file_start(signature, f"f{files}", row, clean))
-            seen = set()
-            counted = Cleaner()
-            path = escape_text(counted(row.file))
-            file, path_illegal = row.file, counted.count
         if row.translation_type != translation_type:
             counted = Cleaner()
             type_note = (_note("translation-type", row.translation_type, "        ", counted)
@@ -237,32 +224,28 @@ def _write_units(out: IO[str], rows: Iterator[SegmentRow], source_locale: str, s
                      f'\n        <target>{target}</target>'
                      f'\n      </segment>'
                      f'\n    </unit>')
-        units += 1
-        if len(parts) >= _CHUNK:
-            out.write("".join(parts))
-            parts.clear()
-    if file is not None:
-        parts.append("\n  </file>")
-    out.write("".join(parts))
-    return files, units, cps
-
-
-#: Units joined and written at once.
-_CHUNK = 256
+    parts.append("\n  </file>")
+    return "".join(parts), [len(rows), clean.count, cps]
 
 
 @exporter("xliff-2", per_locale=True)
 def write_xliff2(ctx: ExportContext) -> Iterator[Output]:
-    """``xliff-2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article."""
-    signature = signature_text(ctx.signature)
+    """``xliff-2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article
+    (copied from the previous build's file when the article is unchanged)."""
+    signature = Cleaner()
+    signature_xml = escape_text(signature(signature_text(ctx.signature)))
     for source_locale, target_locale in ctx.locale_pairs():
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         rel = f"xliff-2/{file_stem(src)}_{file_stem(tgt)}.xlf"
-        clean = Cleaner()
-        rows = ctx.store.segments(target_locale)
-        with atomic_path(ctx.out / rel) as tmp, open_xml(tmp) as out:
-            out.write(f'{XML_DECLARATION}<xliff xmlns="{NS}" version="2.1" srcLang="{escape_attr(src)}"'
+        with Splicer(ctx.out, rel, layout("xliff-2", src, tgt)) as doc:
+            doc.write(f'{XML_DECLARATION}<xliff xmlns="{NS}" version="2.1" srcLang="{escape_attr(src)}"'
                       f' trgLang="{escape_attr(tgt)}">')
-            files, units, cps = _write_units(out, rows, source_locale, signature, clean)
-            out.write("\n</xliff>")
-        yield Output(rel, "xliff-2", units, src, tgt, {"files": files, "illegal_chars": cps + clean.count})
+            files = units = illegal = 0
+            for article_units, article_illegal, cps in each_article(
+                    doc, ctx.store, source_locale, target_locale, _article,
+                    lambda n: {"file": f"f{n}", "signature": signature_xml}):
+                files += 1
+                units += article_units
+                illegal += article_illegal + cps + signature.count  # the signature is in every <file>
+            doc.write("\n</xliff>")
+        yield Output(rel, "xliff-2", units, src, tgt, {"files": files, "illegal_chars": illegal})

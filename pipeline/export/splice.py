@@ -1,0 +1,189 @@
+"""Reusing the per-article fragments of an export file on the next build.
+
+XLIFF and PO files are written one fragment per article (an XLIFF ``<file>``, an
+article's run of PO entries).  A :class:`Splicer` writes such a file and records, for
+each fragment, a key (a digest of everything it was rendered from: for most, the
+article's content hash) and where its bytes are, in ``OUT/.tmpipe-cache/<path>.json``
+with the file's size and modification time.  The next build of the same file copies
+each fragment whose key is unchanged from the previous file instead of reading its rows
+from the TM and rendering it again: a rebuild after a small change costs about what the
+change costs, and writes what a fresh build writes, byte for byte.
+
+Values of the whole document that a fragment contains (the build's signature, the
+article's position) are **holes**: the exporter renders :func:`hole`, the record keeps
+the byte ranges between holes, and a copy fills in the current values.
+
+The record is written after the file is in place and describes it by size and
+modification time: a file changed by anything else, a record of another layout
+(version, format, options) or an unreadable one reuses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from .. import __version__
+from ..atomic import atomic_open, atomic_path
+from ..errors import OutputError
+from ..store import SegmentRow, Store
+
+__all__ = ["CACHE", "Splicer", "hole", "layout", "each_article"]
+
+#: The build's cache folder, below the output directory.
+CACHE = ".tmpipe-cache"
+_RECORD_VERSION = 1
+#: Delimits a hole's name in rendered text: NUL is never written to an XML or PO export.
+_MARK = "\x00"
+
+
+def layout(*parts: str) -> str:
+    """Digest of what every fragment of a file depends on: tmpipe's version and ``parts``
+    (format, locales, options that change what a fragment holds)."""
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def hole(name: str) -> str:
+    """What a renderer writes where the document's value ``name`` goes."""
+    return f"{_MARK}{name}{_MARK}"
+
+
+class Splicer:
+    """Writes one export file fragment by fragment, reusing the previous build's (see the module).
+
+    ``with Splicer(out, rel, layout) as doc``: :meth:`write` adds text outside any
+    fragment (headers), :meth:`reuse` copies a fragment of the previous file when its
+    key is unchanged, :meth:`add` writes a rendered one.  ``layout`` digests what every
+    fragment depends on (version, format, options, locales)."""
+
+    def __init__(self, out: Path, rel: str, layout: str) -> None:
+        self.dest = out / rel
+        self.record_path = out / CACHE / f"{rel}.json"
+        self.layout = layout
+        self.previous: dict[str, list[Any]] = self._load()
+        self.fragments: dict[str, list[Any]] = {}
+        self._offset = 0
+        self._old: int | None = None
+        self._new: IO[bytes] | None = None
+        self._tmp: Any = None
+
+    def _load(self) -> dict[str, list[Any]]:
+        try:
+            record = json.loads(self.record_path.read_text(encoding="utf-8"))
+            info = os.stat(self.dest)
+        except (OSError, ValueError):
+            return {}
+        if (not isinstance(record, dict) or record.get("record") != _RECORD_VERSION
+                or record.get("layout") != self.layout or record.get("file") != [info.st_size, info.st_mtime_ns]):
+            return {}
+        fragments = record.get("fragments")
+        return fragments if isinstance(fragments, dict) else {}
+
+    def __enter__(self) -> Splicer:
+        if self.previous:
+            try:
+                self._old = os.open(self.dest, os.O_RDONLY)
+            except OSError:
+                self.previous = {}
+        self._tmp = atomic_path(self.dest)
+        path = self._tmp.__enter__()
+        self._new = open(path, "wb", buffering=1 << 20)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        assert self._new is not None
+        try:
+            self._new.close()
+        finally:
+            if self._old is not None:
+                os.close(self._old)
+            self._tmp.__exit__(kind, exc, tb)  # replaces the file, or removes the temporary one
+        if kind is None:
+            info = os.stat(self.dest)
+            with atomic_open(self.record_path) as handle:
+                json.dump({"record": _RECORD_VERSION, "layout": self.layout,
+                           "file": [info.st_size, info.st_mtime_ns], "fragments": self.fragments},
+                          handle, ensure_ascii=False, separators=(",", ":"))
+
+    def _put(self, data: bytes) -> None:
+        assert self._new is not None
+        self._new.write(data)
+        self._offset += len(data)
+
+    def write(self, text: str) -> None:
+        """Text outside any fragment."""
+        self._put(text.encode("utf-8"))
+
+    def recorded(self, name: str) -> tuple[str, Any] | None:
+        """``(key, info)`` of fragment ``name`` in the previous file, if it is there."""
+        entry = self.previous.get(name)
+        return (entry[0], entry[3]) if entry else None
+
+    def reusable(self, name: str, key: str) -> bool:
+        entry = self.previous.get(name)
+        return entry is not None and entry[0] == key
+
+    def reuse(self, name: str, key: str, holes: Mapping[str, str]) -> Any:
+        """Copy fragment ``name`` from the previous file when its key is ``key``, filling its holes
+        with ``holes``: returns the ``info`` it was added with, or None when it cannot be reused."""
+        entry = self.previous.get(name)
+        if entry is None or entry[0] != key or self._old is None:
+            return None
+        _, pieces, names, info = entry
+        ranges = []
+        for at, (offset, length) in enumerate(pieces):
+            data = os.pread(self._old, length, offset)
+            if len(data) != length:
+                raise OutputError(f"{self.dest}: changed while this build copied from it; build again")
+            ranges.append([self._offset, length])
+            self._put(data)
+            if at < len(names):
+                self._put(holes[names[at]].encode("utf-8"))
+        self.fragments[name] = [key, ranges, names, info]
+        return info
+
+    def add(self, name: str, key: str, text: str, holes: Mapping[str, str], info: Any) -> None:
+        """Write fragment ``name`` rendered as ``text`` (holes marked with :func:`hole`), and
+        record it with ``key`` and ``info`` (what the exporter counts: units, replaced characters…)."""
+        parts = text.split(_MARK)
+        assert len(parts) % 2 == 1, f"unbalanced hole marks in fragment {name!r}"
+        ranges, names = [], parts[1::2]
+        for at, part in enumerate(parts[0::2]):
+            data = part.encode("utf-8")
+            ranges.append([self._offset, len(data)])
+            self._put(data)
+            if at < len(names):
+                self._put(holes[names[at]].encode("utf-8"))
+        self.fragments[name] = [key, ranges, names, info]
+
+
+def each_article(doc: Splicer, store: Store, source_locale: str, target_locale: str,
+                 render: Callable[[list[SegmentRow]], tuple[str, Any]],
+                 holes: Callable[[int], Mapping[str, str]], keys: Mapping[str, str] | None = None) -> Iterator[Any]:
+    """Write every article of a locale pair that has pairs, in path order, as one fragment:
+    copied when its key (``keys[path]``, by default its content hash) is the recorded one,
+    else rendered from its occurrences; yields each fragment's ``info``.
+
+    ``holes(n)`` gives the hole values of the ``n``-th article (from 1)."""
+    plan = [(path, keys[path] if keys is not None else sha)
+            for path, sha in store.articles(target_locale, source_locale)]
+    stale = [path for path, key in plan if not doc.reusable(path, key)]
+    rows = store.article_segments(target_locale, stale)
+    for number, (path, key) in enumerate(plan, 1):
+        values = holes(number)
+        info = doc.reuse(path, key, values)
+        if info is None:
+            got, occurrences = next(rows)
+            assert got == path, (got, path)
+            text, info = render(occurrences)
+            doc.add(path, key, text, values, info)
+        yield info

@@ -1,0 +1,161 @@
+"""Per-article fragments reused by the next build (pipeline/export/splice.py): only what changed is
+rendered again, and the file is byte for byte what a fresh export writes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import OutputError
+from pipeline.export import po, xliff2, xliff12
+from pipeline.export.splice import CACHE, Splicer, hole
+from pipeline.extract.inline import parse_segment
+from pipeline.model import Document, DocumentMeta, Pair
+from pipeline.store import Store, open_store
+from support.synthetic import export
+
+FORMATS = {"xliff-1.2": xliff12, "xliff-2": xliff2, "po": po}
+
+
+def put(store: Store, rel: str, pairs: list[tuple[str, str, str]], kind: str = "HT") -> None:
+    """Store one French article whose content hash follows its pairs."""
+    doc_pairs = tuple(Pair(seg_id, parse_segment(source), parse_segment(target), n + 1, n + 1)
+                      for n, (seg_id, source, target) in enumerate(pairs))
+    store.put(Document(DocumentMeta(rel, "fr-FR", translation_type=kind, source_commit="c0ffee"),
+                       f"{hash(tuple(pairs)):x}", 1, len(doc_pairs), doc_pairs))
+    store.commit()
+
+
+def article(d: int, pairs: int = 4) -> list[tuple[str, str, str]]:
+    return [(f"{d:03x}-{p}", f"Select **Item {d}.{p}** in [the list](x{p}.md).",
+             f"Sélectionnez **l’élément {d}.{p}** dans [la liste](x{p}.md).") for p in range(pairs)]
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    tm = open_store(tmp_path / "tm.sqlite")
+    for d in range(6):
+        put(tm, f"fr-FR/doc{d}.md", article(d), "MT" if d % 2 else "HT")
+    yield tm
+    tm.close()
+
+
+@pytest.fixture()
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every article a format renders (its first occurrence's path)."""
+    seen: list[str] = []
+    for module in FORMATS.values():
+        def counting(rows, *args, _render=module._article):  # type: ignore[no-untyped-def]
+            seen.append(rows[0].file)
+            return _render(rows, *args)
+        monkeypatch.setattr(module, "_article", counting)
+    return seen
+
+
+def fresh(store: Store, tmp_path: Path, fmt: str) -> tuple[bytes, list]:
+    out = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    outputs = export(store, out, fmt)
+    return (out / outputs[0].path).read_bytes(), [o.to_json() for o in outputs]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_only_the_changed_article_is_rendered_again(fmt: str, store: Store, tmp_path: Path,
+                                                    renders: list[str]) -> None:
+    out = tmp_path / "out"
+    export(store, out, fmt)
+    assert len(renders) == 6
+    renders.clear()
+    edited = article(3)
+    edited[1] = (edited[1][0], "A new sentence.", "Une nouvelle phrase.")
+    put(store, "fr-FR/doc3.md", edited + [("003-9", "One more.", "Encore une.")], "MT")
+    outputs = export(store, out, fmt)
+    assert renders == ["fr-FR/doc3.md"]
+    renders.clear()
+    expected, expected_outputs = fresh(store, tmp_path, fmt)
+    assert len(renders) == 6, "a new output folder has nothing to reuse"
+    assert (out / outputs[0].path).read_bytes() == expected
+    assert [o.to_json() for o in outputs] == expected_outputs
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_added_and_a_removed_article_move_the_others_but_keep_them(fmt: str, store: Store, tmp_path: Path,
+                                                                      renders: list[str]) -> None:
+    out = tmp_path / "out"
+    export(store, out, fmt)
+    renders.clear()
+    store.remove(["fr-FR/doc1.md"])
+    put(store, "fr-FR/doc0a.md", article(10))
+    outputs = export(store, out, fmt)
+    assert renders == ["fr-FR/doc0a.md"]  # XLIFF 2's file ids (f1, f2…) shift: they are holes
+    assert (out / outputs[0].path).read_bytes() == fresh(store, tmp_path, fmt)[0]
+
+
+def test_po_entries_follow_keys_that_start_or_stop_colliding(store: Store, tmp_path: Path,
+                                                              renders: list[str]) -> None:
+    """A segment id + msgid that two articles share gets ``path#id`` contexts in both: when an edit
+    makes a key collide, the untouched article that already had it is rendered again too."""
+    out = tmp_path / "out"
+    export(store, out, "po")
+    renders.clear()
+    put(store, "fr-FR/doc5.md", article(5) + [article(2)[0]], "MT")  # doc2's first key, now twice
+    outputs = export(store, out, "po")
+    text = (out / outputs[0].path).read_text(encoding="utf-8")
+    assert 'msgctxt "fr-FR/doc2.md#002-0"' in text and 'msgctxt "fr-FR/doc5.md#002-0"' in text
+    assert sorted(set(renders)) == ["fr-FR/doc2.md", "fr-FR/doc5.md"]
+    assert text.encode() == fresh(store, tmp_path, "po")[0]
+    renders.clear()
+    put(store, "fr-FR/doc5.md", article(5), "MT")  # and gone again
+    outputs = export(store, out, "po")
+    text = (out / outputs[0].path).read_text(encoding="utf-8")
+    assert "#002-0" not in text
+    assert sorted(set(renders)) == ["fr-FR/doc2.md", "fr-FR/doc5.md"]
+    assert text.encode() == fresh(store, tmp_path, "po")[0]
+
+
+@pytest.mark.parametrize("damage", ["edit", "record", "garbage"])
+def test_a_file_or_record_changed_by_anything_else_reuses_nothing(damage: str, store: Store, tmp_path: Path,
+                                                                  renders: list[str]) -> None:
+    out = tmp_path / "out"
+    first, = export(store, out, "xliff-1.2")
+    path, record = out / first.path, out / CACHE / f"{first.path}.json"
+    if damage == "edit":  # same size, other bytes and time: a copy would splice foreign bytes
+        data, when = path.read_bytes(), path.stat().st_mtime_ns
+        path.write_bytes(data.replace(b"Item", b"Itex"))
+        os.utime(path, ns=(when + 10**9, when + 10**9))
+    elif damage == "record":
+        data = json.loads(record.read_text(encoding="utf-8"))
+        data["layout"] = "another version"
+        record.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        record.write_text("{not json", encoding="utf-8")
+    renders.clear()
+    export(store, out, "xliff-1.2")
+    assert len(renders) == 6
+    assert path.read_bytes() == fresh(store, tmp_path, "xliff-1.2")[0]
+
+
+def test_holes_take_the_current_values_and_a_shrunk_file_is_an_error(tmp_path: Path) -> None:
+    with Splicer(tmp_path, "doc.txt", "layout") as doc:
+        doc.write("head\n")
+        doc.add("a", "k1", f"<a sig={hole('sig')} n={hole('n')}>\n", {"sig": "one", "n": "1"}, [1])
+        doc.add("b", "k2", "<b>\n", {}, [2])
+    assert (tmp_path / "doc.txt").read_text() == "head\n<a sig=one n=1>\n<b>\n"
+    with Splicer(tmp_path, "doc.txt", "layout") as doc:
+        doc.write("head, longer\n")
+        assert doc.reuse("b", "k2", {}) == [2]
+        assert doc.reuse("a", "other key", {}) is None
+        assert doc.reuse("a", "k1", {"sig": "two", "n": "22"}) == [1]
+    assert (tmp_path / "doc.txt").read_text() == "head, longer\n<b>\n<a sig=two n=22>\n"
+    with Splicer(tmp_path, "doc.txt", "layout") as doc:  # copies from the file written just before
+        assert doc.reuse("a", "k1", {"sig": "3", "n": "3"}) == [1]
+        assert doc.reuse("b", "k2", {}) == [2]
+    assert (tmp_path / "doc.txt").read_text() == "<a sig=3 n=3>\n<b>\n"
+    stamp = os.stat(tmp_path / "doc.txt")
+    with pytest.raises(OutputError, match="changed while"), Splicer(tmp_path, "doc.txt", "layout") as doc:
+        os.truncate(tmp_path / "doc.txt", 3)
+        doc.reuse("b", "k2", {})
+    assert (tmp_path / "doc.txt").stat().st_size == 3 != stamp.st_size  # the failed write replaced nothing
+    assert [p.name for p in tmp_path.rglob(".*.tmp")] == []
