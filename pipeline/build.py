@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -111,33 +112,73 @@ def extract_source(source: Source, known_sha: str | None = None,
     return extract_bytes(data, source.rel, source_locale=source_locale)
 
 
-def _extract(task: tuple[Source, str | None, str]) -> DocRows | str:
+#: A file changed less than this long before it was read may change again within the same
+#: timestamp: its status is not trusted (stored as None), so the next build reads it again.
+_RACY_NS = 2_000_000_000
+
+
+def file_stat(path: Path, now_ns: int | None = None) -> str | None:
+    """A file's size, modification and change times and inode, as one string; None when it cannot
+    be trusted to tell a change (it is missing, or changed just before ``now_ns``)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    if max(info.st_mtime_ns, info.st_ctime_ns) > now_ns - _RACY_NS:
+        return None
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def _extract(task: tuple[Source, str | None, str]) -> DocRows | tuple[str, str | None]:
     """Pool worker: ``extract_source`` over one task tuple, returning the rows the store writes
-    (plain tuples: cheap to send back, and the TM's process only runs SQL)."""
+    (plain tuples: cheap to send back, and the TM's process only runs SQL), or ``(path, stat)``
+    when the content is unchanged; either way with the file's status from before it was read."""
+    source = task[0]
+    stat = None if source.skip else file_stat(source.path)
     result = extract_source(*task)
-    return result if isinstance(result, str) else doc_rows(result)
+    return (result, stat) if isinstance(result, str) else doc_rows(result)._replace(stat=stat)
 
 
 def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1, engine: str = "local",
                    scheduler: str | None = None, source_locale: str = SOURCE_LOCALE,
                    progress: Progress | None = None) -> RunStats:
-    """Bring the store up to date with the corpus: only new or changed articles are extracted."""
-    known = store.known_hashes()
+    """Bring the store up to date with the corpus: only new or changed articles are extracted.
+
+    An article whose file status (size, times, inode) is the one recorded when it was last read
+    is not read again (as ``git`` and ``make`` decide); any other is read and its content hash
+    compared with the stored one."""
+    known = store.known_files()
     stats = RunStats()
     seen: set[str] = set()
-    tasks = ((s, known.get(s.rel), source_locale) for s in sources(corpora))
+    trusted: list[str] = []
+
+    def tasks() -> Iterator[tuple[Source, str | None, str]]:  # runs in the engine's feeder thread
+        for source in sources(corpora):
+            sha, stat = known.get(source.rel, (None, None))
+            if stat is not None and not source.skip and file_stat(source.path) == stat:
+                trusted.append(source.rel)  # unchanged since it was last read: not read again
+                continue
+            yield source, sha, source_locale
+
     with open_engine(engine, jobs, scheduler) as imap:
-        for result in imap(_extract, tasks):
-            stats.seen += 1
-            if isinstance(result, str):
-                stats.unchanged += 1
-                seen.add(result)
-            else:
+        for result in imap(_extract, tasks()):
+            if isinstance(result, DocRows):
                 stats.extracted += 1
                 seen.add(result.path)
                 store.put_rows(result)
+            else:
+                path, stat = result
+                seen.add(path)
+                if stat != known[path][1]:
+                    store.set_stat(path, stat)
             if progress:
                 progress(1)
+    seen.update(trusted)
+    if progress and trusted:
+        progress(len(trusted))
+    stats.seen = len(seen)
+    stats.unchanged = stats.seen - stats.extracted
     stats.removed = store.remove(path for path in known if path not in seen)
     store.prune_units()
     return stats

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
-from pipeline.build import extract_corpus
+from pipeline.build import extract_corpus, extract_source, file_stat
 from pipeline.store import MIGRATIONS, open_store
 
 PAIR = '<span data-ttu-id="{i}">{t}</span><span class="sxs-lookup"><span data-stu-id="{i}">{s}</span></span>\n\n'
@@ -87,6 +89,59 @@ def test_changed_and_removed_files_update_only_themselves(corpus: Path, tmp_path
     fresh = tmp_path / "fresh.sqlite"
     update(corpus, fresh)
     assert dump(fresh) == dump(db), "an incremental update equals a build from scratch"
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The articles each run reads; files count as settled as soon as they are written."""
+    from pipeline import build
+
+    monkeypatch.setattr(build, "_RACY_NS", 0)
+    read: list[str] = []
+
+    def counting(source, *args):  # type: ignore[no-untyped-def]
+        read.append(source.rel)
+        return extract_source(source, *args)
+    monkeypatch.setattr(build, "extract_source", counting)
+    return read
+
+
+def test_an_article_whose_file_status_is_unchanged_is_not_read_again(corpus: Path, tmp_path: Path,
+                                                                      reads: list[str]) -> None:
+    db = tmp_path / "tm.sqlite"
+    update(corpus, db)
+    assert len(reads) == 3
+    reads.clear()
+    stats, _ = update(corpus, db)
+    assert (reads, stats.seen, stats.unchanged) == ([], 3, 3)
+    a = corpus / "fr-FR" / "a.md"
+    os.utime(a, ns=(a.stat().st_atime_ns, a.stat().st_mtime_ns - 10**9))  # touched, same content
+    stats, _ = update(corpus, db)
+    assert (reads, stats.extracted, stats.unchanged) == (["fr-FR/a.md"], 0, 3)
+    reads.clear()
+    update(corpus, db)
+    assert reads == [], "the new status was recorded"
+    before = a.stat()  # same size and times, other bytes: the change time still tells
+    a.write_bytes(a.read_bytes().replace(b"Non", b"Nah"))
+    os.utime(a, ns=(before.st_atime_ns, before.st_mtime_ns))
+    stats, _ = update(corpus, db)
+    assert (reads, stats.extracted) == (["fr-FR/a.md"], 1)
+    units, _ = dump(db)
+    assert ("en-US", "fr-FR", "No", "Nah", 1, 0) in units
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(corpus: Path, tmp_path: Path) -> None:
+    """Within the racy window a later change could keep the same times: such a status is not kept."""
+    db = tmp_path / "tm.sqlite"
+    update(corpus, db)
+    store = open_store(db, readonly=True)
+    try:
+        assert {stat for _, stat in store.known_files().values()} == {None}
+    finally:
+        store.close()
+    assert file_stat(corpus / "fr-FR" / "a.md") is None
+    assert file_stat(corpus / "fr-FR" / "a.md", now_ns=time.time_ns() + 3 * 10**9) is not None
+    assert file_stat(corpus / "missing.md", now_ns=time.time_ns() + 3 * 10**9) is None
 
 
 def test_migrations_are_recorded_and_the_file_is_sound(corpus: Path, tmp_path: Path) -> None:
