@@ -34,13 +34,16 @@ QA_FOLDER = "qa"
 def run_qa(store: Store, out: Path, config: QaConfig | None = None, english: Path | None = None,
            baseline: Path | Store | None = None, *, suppress: Path | None = None,
            formats: Sequence[str] | None = None, write_baseline: Path | None = None,
-           corpus_root: str | None = None, signature: dict[str, Any] | None = None) -> QaResult:
+           corpus_root: str | None = None, signature: dict[str, Any] | None = None,
+           cache: Path | None = None) -> QaResult:
     """Run the checks over ``store`` and write the reports into ``out/qa/``.
 
     ``english`` is a folder of current English articles (enables ``source-drift``);
     ``baseline`` an earlier TM (path or store, enables ``version-drift``);
     ``suppress`` a baseline file of accepted findings (default: the config's);
-    ``write_baseline`` writes every current finding's fingerprint to that file.
+    ``write_baseline`` writes every current finding's fingerprint to that file;
+    ``cache`` keeps the segment checks' findings per unit for the next run (a build's
+    ``OUT/.tmpipe-cache/qa-units.sqlite``): a unit already checked is not checked again.
     """
     from ..report import DEFAULT_REPORTS, ReportContext, get_report  # reports import qa.findings
 
@@ -53,7 +56,7 @@ def run_qa(store: Store, out: Path, config: QaConfig | None = None, english: Pat
     base = open_store(baseline, readonly=True) if isinstance(baseline, (str, Path)) else baseline
     try:
         result = run_checks(store, config, english=Path(english) if english else None, baseline=base,
-                            suppressed=suppressed, keep_all=write_baseline is not None)
+                            suppressed=suppressed, keep_all=write_baseline is not None, cache=cache)
     finally:
         if base is not None and base is not baseline:
             base.close()

@@ -1,5 +1,8 @@
 """Running the checks over a TM: segment checks once per unit, locale by locale, then the corpus checks.
 
+With a cache file (:mod:`pipeline.qa.unitcache`), a unit an earlier run checked with the same
+settings is not checked again: its stored findings are placed at its current occurrences.
+
 Findings are counted as they come; suppressed ones (in the baseline file) are
 counted apart and not kept; at most ``max_findings`` per check are kept for the
 reports.  :class:`QaResult` carries the summary, the kept findings, the gate and
@@ -10,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ from ..store import Store
 from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
 from .registry import CHECKS, CheckContext, CheckInfo, QaRow, QaSegment, end_pass
+from .unitcache import UnitCache, decode, encode, settings_digest
 
 __all__ = ["QaResult", "run_checks", "gate"]
 
@@ -85,7 +90,8 @@ def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
 _QA_LOCALES = "SELECT DISTINCT locale FROM files ORDER BY locale"
 #: The units that occur in a locale's articles, each once (the rows a segment check sees).
 _QA_UNITS = (
-    "SELECT source_raw, target_raw, source_text, target_text, source_locale, id, source_codes, target_codes FROM units"
+    "SELECT key, source_raw, target_raw, source_text, target_text, source_locale, id, source_codes, target_codes"
+    " FROM units"
     " WHERE id IN (SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_id WHERE f.locale = ?)")
 #: Where a locale's units occur, in the order of :meth:`Store.segments`: file path, then pair order.
 _QA_OCCURRENCES = (
@@ -93,28 +99,57 @@ _QA_OCCURRENCES = (
     " WHERE f.locale = ? ORDER BY f.path, o.seq")
 
 
-def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext]) -> dict[int, tuple[Finding, ...]]:
-    """Unit id → the findings of every segment check on that unit (units with findings only)."""
+def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
+                   cache: UnitCache | None = None) -> dict[int, tuple[Finding, ...]]:
+    """Unit id → the findings of every segment check on that unit (units with findings only).
+
+    With ``cache``, a unit it holds is not checked, and every unit's findings are written to it."""
     found: dict[int, tuple[Finding, ...]] = {}
     checks = [(ctx.info.func, ctx) for ctx in segmentwise]
-    for source_raw, target_raw, source_text, target_text, source_locale, unit_id, source_codes, target_codes in (
+    known = cache.entries(locale) if cache is not None else {}
+    kept: list[tuple[bytes, str]] = []
+    hits = misses = 0
+    for key, source_raw, target_raw, source_text, target_text, source_locale, unit_id, source_codes, target_codes in (
             store.db.execute(_QA_UNITS, (locale,))):
+        stored = known.get(key)
+        if stored is not None:
+            try:
+                findings: tuple[Finding, ...] | list[Finding] = decode(stored, source_raw, target_raw)
+            except (ValueError, TypeError):  # not what encode() writes: check the unit
+                pass
+            else:
+                hits += 1
+                kept.append((key, stored))
+                if findings:
+                    found[unit_id] = tuple(findings)
+                continue
         seg = QaSegment(QaRow(locale, "", 0, 0, "", source_raw, target_raw, source_text, target_text,
                               None, None, None, None, source_locale, unit_id, 0, source_codes, target_codes))
         findings = [finding for func, ctx in checks for finding in func(seg, ctx)]
         if findings:
             found[unit_id] = tuple(findings)
+        if cache is not None:
+            misses += 1
+            text = encode(findings, source_raw, target_raw)
+            if text is not None:
+                kept.append((key, text))
+    if cache is not None:
+        cache.hits += hits
+        cache.misses += misses
+        cache.keep(locale, kept)
     return found
 
 
-def _segment_findings(store: Store, segmentwise: list[CheckContext]) -> Iterator[Finding]:
+def _segment_findings(store: Store, segmentwise: list[CheckContext], cache: UnitCache | None = None
+                      ) -> Iterator[Finding]:
     """Every segment check's findings at every occurrence, in corpus order.
 
-    Each distinct unit is checked once per locale; its findings are then copied to each of its
-    occurrences.  Memory holds the findings of one locale's units at a time.
+    Each distinct unit is checked once per locale (unless ``cache`` holds it); its findings are
+    then copied to each of its occurrences.  Memory holds the findings of one locale's units at a
+    time.  ``cache`` is saved when every locale is done.
     """
     for (locale,) in store.db.execute(_QA_LOCALES).fetchall():
-        found = _unit_findings(store, locale, segmentwise)
+        found = _unit_findings(store, locale, segmentwise, cache)
         if not found:
             continue
         for path, line, seg_id, unit_id in store.db.execute(_QA_OCCURRENCES, (locale,)):
@@ -123,14 +158,21 @@ def _segment_findings(store: Store, segmentwise: list[CheckContext]) -> Iterator
                 for f in at:
                     yield Finding(f.check, f.severity, f.locale, path, line, seg_id, f.source, f.target, f.message,
                                   f.extra, f.key)
+    if cache is not None:
+        cache.save()
 
 
-def _findings(store: Store, contexts: list[CheckContext]) -> Iterable[Finding]:
+def _findings(store: Store, contexts: list[CheckContext], cache: Path | None = None
+              ) -> Generator[Finding, None, None]:
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
     if segmentwise:
+        units = None
         try:
-            yield from _segment_findings(store, segmentwise)
+            units = UnitCache(cache, settings_digest(segmentwise)) if cache is not None else None
+            yield from _segment_findings(store, segmentwise, units)
         finally:
+            if units is not None:
+                units.discard()  # a run that stopped (an error, a Ctrl-C) leaves the earlier file
             end_pass(segmentwise[0].cache)  # models and memos of the segment checks: not needed any more
     for ctx in contexts:
         if ctx.info.scope == "corpus":
@@ -146,8 +188,12 @@ def input_fingerprint(store: Store) -> str:
 
 
 def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, baseline: Store | None = None,
-               suppressed: set[str] | frozenset[str] = frozenset(), keep_all: bool = False) -> QaResult:
-    """Run every enabled check; count, suppress and keep findings; no report is written."""
+               suppressed: set[str] | frozenset[str] = frozenset(), keep_all: bool = False,
+               cache: Path | None = None) -> QaResult:
+    """Run every enabled check; count, suppress and keep findings; no report is written.
+
+    ``cache`` is the file that keeps the segment checks' findings per unit between runs
+    (:mod:`pipeline.qa.unitcache`); None checks every unit."""
     skipped: dict[str, str] = {}
     contexts = _contexts(config, english, baseline, skipped)
     by_check: dict[str, dict[str, Any]] = {
@@ -162,28 +208,30 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
     everything: dict[str, Finding] | None = {} if keep_all else None
     similarity: list[int] = [0] * 10
     n_suppressed = 0
-    for finding in _findings(store, contexts):
-        fp = finding.fingerprint
-        if everything is not None:
-            everything.setdefault(fp, finding)
-        entry = by_check[finding.check]
-        if fp in suppressed:
-            entry["suppressed"] += 1
-            n_suppressed += 1
-            continue
-        entry["count"] += 1
-        entry["by_severity"][finding.severity] += 1
-        by_severity[finding.severity] += 1
-        by_locale.setdefault(finding.locale, Counter())[finding.check] += 1
-        locale_severity.setdefault(finding.locale, Counter())[finding.severity] += 1
-        if isinstance(finding.extra.get("similarity"), float | int) and finding.line:
-            similarity[min(int(finding.extra["similarity"] * 10), 9)] += 1
-        if kept_per_check[finding.check] < config.max_findings:
-            kept_per_check[finding.check] += 1
-            kept.append(finding)
-        else:
-            truncated[finding.check] += 1
-    cache = contexts[0].cache if contexts else {}
+    # closed here, not when collected: a run that stops leaves no temporary cache file behind
+    with closing(_findings(store, contexts, cache)) as found:
+        for finding in found:
+            fp = finding.fingerprint
+            if everything is not None:
+                everything.setdefault(fp, finding)
+            entry = by_check[finding.check]
+            if fp in suppressed:
+                entry["suppressed"] += 1
+                n_suppressed += 1
+                continue
+            entry["count"] += 1
+            entry["by_severity"][finding.severity] += 1
+            by_severity[finding.severity] += 1
+            by_locale.setdefault(finding.locale, Counter())[finding.check] += 1
+            locale_severity.setdefault(finding.locale, Counter())[finding.severity] += 1
+            if isinstance(finding.extra.get("similarity"), float | int) and finding.line:
+                similarity[min(int(finding.extra["similarity"] * 10), 9)] += 1
+            if kept_per_check[finding.check] < config.max_findings:
+                kept_per_check[finding.check] += 1
+                kept.append(finding)
+            else:
+                truncated[finding.check] += 1
+    memo = contexts[0].cache if contexts else {}
     summary = {
         "findings": sum(by_severity.values()),
         "suppressed": n_suppressed,
@@ -196,8 +244,8 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
         "checks_skipped": skipped,
         "truncated": dict(truncated),
     }
-    if "report:source-drift" in cache:
-        files = cache["report:source-drift"]
+    if "report:source-drift" in memo:
+        files = memo["report:source-drift"]
         summary["source_drift"] = {
             "english": str(english), "files": files,
             "files_with_drift": sum(1 for f in files.values() if f["drifted"]),
