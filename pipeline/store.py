@@ -118,6 +118,14 @@ _UNITS_BY_SOURCE_TEXT = "CREATE INDEX units_by_source_text ON units (target_loca
 #: inserted or deleted, the largest cost of writing a TM.
 _COUNTS_BY_STORE = "DROP TRIGGER occurrence_added; DROP TRIGGER occurrence_removed"
 
+#: A unit's first occurrence in corpus order (path, then position), the one its provenance comes from.
+_FIRST = ("(SELECT o.id FROM occurrences o JOIN files f ON f.id = o.file_id"
+          " WHERE o.unit_id = units.id ORDER BY f.path, o.seq LIMIT 1)")
+
+#: ``units.first`` kept by :class:`Store` like the counts: exporters read each unit with its
+#: first occurrence by a join instead of sorting every unit's occurrences on each export.
+_UNITS_FIRST = f"ALTER TABLE units ADD COLUMN first INTEGER; UPDATE units SET first = {_FIRST}"
+
 #: Named schema migrations, applied in order; append, never edit a released one.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
@@ -125,15 +133,19 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0003_counts_kept_by_store", _COUNTS_BY_STORE),
     ("0004_files_by_locale_path", "CREATE INDEX files_by_locale_path ON files (locale, path)"),
     ("0005_files_stat", "ALTER TABLE files ADD COLUMN stat TEXT"),
+    ("0006_units_first", _UNITS_FIRST),
 )
 
-#: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``).
+#: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``)
+#: and finds their first occurrence again.
 _RECOUNT = (
     "UPDATE units SET repetitions = (SELECT COUNT(*) FROM occurrences o WHERE o.unit_id = units.id),"
     " mt_repetitions = (SELECT COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id"
-    "   WHERE o.unit_id = units.id AND f.translation_type IS 'MT')"
+    "   WHERE o.unit_id = units.id AND f.translation_type IS 'MT'),"
+    f" first = {_FIRST}"
     " WHERE id IN (SELECT id FROM temp.touched_units)"
 )
+
 
 @dataclass(frozen=True, slots=True)
 class UnitRow:
@@ -433,10 +445,7 @@ class Store:
         "SELECT u.id, u.source_locale, u.target_locale, u.source_raw, u.target_raw, u.source_text,"
         " u.target_text, u.repetitions, u.mt_repetitions, f.path, o.seg_id, o.line,"
         " f.translation_type, f.source_commit, f.locfileid, f.lasthandoff"
-        " FROM units u JOIN occurrences o ON o.id = ("
-        "   SELECT o2.id FROM occurrences o2 JOIN files f2 ON f2.id = o2.file_id"
-        "   WHERE o2.unit_id = u.id ORDER BY f2.path, o2.seq LIMIT 1)"
-        " JOIN files f ON f.id = o.file_id"
+        " FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id"
         " WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq"
     )
 

@@ -152,6 +152,9 @@ class _Failing:
     def units(self, *args):
         return self._fail(self.store.units(*args))
 
+    def unit_tuples(self, *args):
+        return self._fail(self.store.unit_tuples(*args))
+
     def segments(self, *args):
         return self._fail(self.store.segments(*args))
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import OutputError
-from pipeline.export import po, xliff2, xliff12
+from pipeline.export import po, tmx, xliff2, xliff12
 from pipeline.export.splice import CACHE, Splicer, hole
 from pipeline.extract.inline import parse_segment
 from pipeline.model import Document, DocumentMeta, Pair
 from pipeline.store import Store, open_store
 from support.synthetic import export
 
-FORMATS = {"xliff-1.2": xliff12, "xliff-2": xliff2, "po": po}
+FORMATS = {"xliff-1.2": xliff12, "xliff-2": xliff2, "po": po, "tmx": tmx}
 
 
 def put(store: Store, rel: str, pairs: list[tuple[str, str, str]], kind: str = "HT") -> None:
@@ -48,17 +48,23 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every article a format renders (its first occurrence's path)."""
     seen: list[str] = []
     for module in FORMATS.values():
-        def counting(rows, *args, _render=module._article):  # type: ignore[no-untyped-def]
-            seen.append(rows[0].file)
+        name = "_tus" if module is tmx else "_article"  # TMX: the units first seen in an article
+
+        def counting(rows, *args, _render=getattr(module, name), _tuples=module is tmx):  # type: ignore[no-untyped-def]
+            seen.append(rows[0][9] if _tuples else rows[0].file)
             return _render(rows, *args)
-        monkeypatch.setattr(module, "_article", counting)
+        monkeypatch.setattr(module, name, counting)
     return seen
 
 
-def fresh(store: Store, tmp_path: Path, fmt: str) -> tuple[bytes, list]:
+def fresh(store: Store, tmp_path: Path, fmt: str, **options: bool) -> tuple[bytes, list]:
     out = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
-    outputs = export(store, out, fmt)
-    return (out / outputs[0].path).read_bytes(), [o.to_json() for o in outputs]
+    outputs = export(store, out, fmt, **options)
+    return b"".join((out / o.path).read_bytes() for o in outputs), [o.to_json() for o in outputs]
+
+
+def written(out: Path, outputs: list) -> bytes:
+    return b"".join((out / o.path).read_bytes() for o in outputs)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -76,8 +82,20 @@ def test_only_the_changed_article_is_rendered_again(fmt: str, store: Store, tmp_
     renders.clear()
     expected, expected_outputs = fresh(store, tmp_path, fmt)
     assert len(renders) == 6, "a new output folder has nothing to reuse"
-    assert (out / outputs[0].path).read_bytes() == expected
+    assert written(out, outputs) == expected
     assert [o.to_json() for o in outputs] == expected_outputs
+
+
+def test_tmx_with_mt_apart_reuses_both_files(store: Store, tmp_path: Path, renders: list[str]) -> None:
+    out = tmp_path / "out"
+    assert len(export(store, out, "tmx", split_mt=True)) == 2
+    renders.clear()
+    put(store, "fr-FR/doc3.md", article(3)[:2], "HT")  # leaves the MT file, shrinks, joins the main one
+    put(store, "fr-FR/doc0.md", article(0) + [article(4)[0]], "HT")  # shares a unit first seen in doc0…
+    outputs = export(store, out, "tmx", split_mt=True)
+    # …so doc4's units move: its first is now MT+HT (main file), the rest stay MT-only
+    assert sorted(renders) == ["fr-FR/doc0.md", "fr-FR/doc3.md", "fr-FR/doc4.md"]
+    assert written(out, outputs) == fresh(store, tmp_path, "tmx", split_mt=True)[0]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -90,7 +108,7 @@ def test_an_added_and_a_removed_article_move_the_others_but_keep_them(fmt: str, 
     put(store, "fr-FR/doc0a.md", article(10))
     outputs = export(store, out, fmt)
     assert renders == ["fr-FR/doc0a.md"]  # XLIFF 2's file ids (f1, f2…) shift: they are holes
-    assert (out / outputs[0].path).read_bytes() == fresh(store, tmp_path, fmt)[0]
+    assert written(out, outputs) == fresh(store, tmp_path, fmt)[0]
 
 
 def test_po_entries_follow_keys_that_start_or_stop_colliding(store: Store, tmp_path: Path,

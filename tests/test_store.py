@@ -40,6 +40,8 @@ def dump(db_path: Path) -> list:
             list(db.execute("SELECT source_locale, target_locale, source_raw, target_raw, repetitions, mt_repetitions"
                             " FROM units ORDER BY 1, 2, 3, 4")),
             list(db.execute("SELECT locale, file, line, id, source_raw, target_raw FROM segments ORDER BY 1, 2, 3")),
+            list(db.execute("SELECT u.source_raw, u.target_raw, f.path, o.seq FROM units u"  # first occurrences
+                            " JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id ORDER BY 1, 2")),
         ]
     finally:
         db.close()
@@ -57,13 +59,14 @@ def update(corpus: Path, db_path: Path):
 
 def test_units_are_deduplicated_with_repetition_counts(corpus: Path, tmp_path: Path) -> None:
     _, summary = update(corpus, tmp_path / "tm.sqlite")
-    units, segments = dump(tmp_path / "tm.sqlite")
+    units, segments, firsts = dump(tmp_path / "tm.sqlite")
     assert units == [
         ("en-US", "fr-FR", "No", "Non", 1, 0),
         ("en-US", "fr-FR", "Yes", "Oui", 3, 1),
         ("en-US", "ja-JP", "Yes", "はい", 1, 0),
     ]
     assert len(segments) == 5
+    assert firsts == [("No", "Non", "fr-FR/a.md", 1), ("Yes", "Oui", "fr-FR/a.md", 0), ("Yes", "はい", "ja-JP/a.md", 0)]
     assert summary["by_locale"]["fr-FR"] == {"files": 2, "occurrences": 4, "pairs": 4, "anomalies": 0, "units": 2}
 
 
@@ -83,7 +86,7 @@ def test_changed_and_removed_files_update_only_themselves(corpus: Path, tmp_path
     (corpus / "ja-JP" / "a.md").unlink()
     stats, summary = update(corpus, db)
     assert (stats.extracted, stats.unchanged, stats.removed) == (1, 1, 1)
-    units, _ = dump(db)
+    units, _, _ = dump(db)
     assert units == [("en-US", "fr-FR", "Yes", "Oui", 1, 1), ("en-US", "fr-FR", "Yes!", "Oui !", 1, 0)]
     assert "ja-JP" not in summary["by_locale"]
     fresh = tmp_path / "fresh.sqlite"
@@ -126,7 +129,7 @@ def test_an_article_whose_file_status_is_unchanged_is_not_read_again(corpus: Pat
     os.utime(a, ns=(before.st_atime_ns, before.st_mtime_ns))
     stats, _ = update(corpus, db)
     assert (reads, stats.extracted) == (["fr-FR/a.md"], 1)
-    units, _ = dump(db)
+    units, _, _ = dump(db)
     assert ("en-US", "fr-FR", "No", "Nah", 1, 0) in units
 
 

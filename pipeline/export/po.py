@@ -316,8 +316,8 @@ def _catalogue(ctx: ExportContext, rel: str, header: str, source_locale: str, ta
         if colliding is None:
             before = _Repeats()
             for name in doc.previous:
-                for key in _keys(doc.recorded(name)[1]):  # type: ignore[index]
-                    before.add(key)
+                for digest in _keys(doc.recorded(name)[1]):  # type: ignore[index]
+                    before.add(digest)
             colliding = before.repeated()
         plan = []
         for path, sha in ctx.store.articles(target_locale, source_locale):

@@ -38,21 +38,20 @@ import json
 import operator
 import re
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from hashlib import blake2b
 from itertools import groupby
 from typing import Any
 
 from .. import __version__
-from ..atomic import atomic_path
 from ..extract.inline import parse_segment
 from ..model import Code, Run, Text
 from ..store import UnitRow
 from . import common
 from .common import (XML_DECLARATION, Cleaner, ExternalSorter, escape_attr, escape_text, file_stem,
-                     has_markup, language_tag, link_codes, open_xml, signature_text, stable_id, timestamp,
+                     has_markup, language_tag, link_codes, signature_text, stable_id, timestamp,
                      translation_label, trim_runs)
 from .registry import ExportContext, Output, exporter
+from .splice import Splicer, layout
 
 __all__ = ["PAIRED_TYPES", "PLACEHOLDER_TYPES", "tuck_edge_whitespace", "write_tmx"]
 
@@ -89,50 +88,58 @@ def _whitespace_props(lead: str, trail: str) -> str:
 
 
 class _TmxWriter:
-    """One TMX file being streamed: header written on open, ``</body></tmx>`` on close."""
+    """One TMX file being written: header on open, ``</body></tmx>`` on close; per pair files
+    are written as one fragment per article (:meth:`fragment`), copied from the previous build's
+    file when unchanged (:class:`~.splice.Splicer`)."""
 
     def __init__(self, ctx: ExportContext, rel: str, srclang: str, stamp: str,
-                 header_props: dict[str, str]) -> None:
+                 header_props: dict[str, str], layout_key: str = "") -> None:
         self.rel = rel
         self.count = 0
         self.clean = Cleaner()
-        self._stack = ExitStack()
         self._parts: list[str] = []
+        self._doc = Splicer(ctx.out, rel, layout_key)
+        self._doc.__enter__()
         try:
-            self._open(ctx, srclang, stamp, header_props)
+            props = {"x-tmpipe-signature": signature_text(ctx.signature),
+                     "x-tmpipe-input": str(ctx.signature.get("input", "")), **header_props}
+            self._doc.write("".join([
+                XML_DECLARATION, '<tmx version="1.4">\n  <header creationtool="tmpipe" creationtoolversion="',
+                escape_attr(__version__), '" segtype="sentence" o-tmf="tmpipe" adminlang="en-US" srclang="',
+                escape_attr(srclang), '" datatype="x-markdown" creationdate="', escape_attr(stamp), '">',
+                *[_prop(escape_attr(type_), self.clean(value), "    ") for type_, value in props.items()],
+                "\n  </header>\n  <body>"]))
         except BaseException as exc:
             self.abort(exc)
             raise
-
-    def _open(self, ctx: ExportContext, srclang: str, stamp: str, header_props: dict[str, str]) -> None:
-        tmp = self._stack.enter_context(atomic_path(ctx.out / self.rel))
-        self._file = self._stack.enter_context(open_xml(tmp))
-        props = {"x-tmpipe-signature": signature_text(ctx.signature),
-                 "x-tmpipe-input": str(ctx.signature.get("input", "")), **header_props}
-        self._file.write("".join([
-            XML_DECLARATION, '<tmx version="1.4">\n  <header creationtool="tmpipe" creationtoolversion="',
-            escape_attr(__version__), '" segtype="sentence" o-tmf="tmpipe" adminlang="en-US" srclang="',
-            escape_attr(srclang), '" datatype="x-markdown" creationdate="', escape_attr(stamp), '">',
-            *[_prop(escape_attr(type_), self.clean(value), "    ") for type_, value in props.items()],
-            "\n  </header>\n  <body>"]))
 
     def add(self, head: str, tuvs: str) -> None:
         """Write one ``tu``: ``head`` is its start tag and props, ``tuvs`` its ``tuv`` elements."""
         self._parts.append(f"\n    {head}{tuvs}\n    </tu>")
         self.count += 1
         if len(self._parts) >= 256:  # written in chunks: fewer, larger writes
-            self._file.write("".join(self._parts))
+            self._doc.write("".join(self._parts))
             self._parts.clear()
+
+    def fragment(self, name: str, key: str, render: Callable[[], tuple[str, list[int]]], reuse: bool) -> None:
+        """The ``tu``s of article ``name``: copied when ``reuse`` and their ``key`` is the one
+        recorded, else ``render()``-ed (their XML and ``[units, characters replaced]``)."""
+        info = self._doc.reuse(name, key, {}) if reuse else None
+        if info is None:
+            text, info = render()
+            self._doc.add(name, key, text, {}, info)
+        self.count += info[0]
+        self.clean.count += info[1]
 
     def close(self) -> None:
         self._parts.append("\n  </body>\n</tmx>")
-        self._file.write("".join(self._parts))
+        self._doc.write("".join(self._parts))
         self._parts.clear()
-        self._stack.close()  # closes the file, then renames it into place
+        self._doc.__exit__(None, None, None)  # closes the file, then renames it into place
 
     def abort(self, exc: BaseException) -> None:
         """Give up: close the file as it is and remove it."""
-        self._stack.__exit__(type(exc), exc, exc.__traceback__)
+        self._doc.__exit__(type(exc), exc, exc.__traceback__)
 
 
 def _tuv(lang: str, seg: _Seg, props: str = "") -> str:
@@ -341,34 +348,62 @@ def _output(writer: _TmxWriter, source: str | None, target: str | None, **extra:
                   {**extra, "illegal_chars": writer.clean.count})
 
 
+def _tus(rows: list[tuple[Any, ...]], src_tuv: str, tgt_tuv: str,
+         candidates: _Candidates | None) -> tuple[str, list[int]]:
+    """The ``tu`` of each unit (rows of :class:`UnitRow` fields); ``(xml, [units, characters replaced])``."""
+    clean = Cleaner()
+    unit_props = _UnitProps()
+    parts = []
+    for row in rows:
+        unit = UnitRow(*row)
+        tuid = blake2b(f"{unit.source_locale}\0{unit.target_locale}\0{unit.source_raw}\0{unit.target_raw}\0"
+                       .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()  # stable_id, inlined
+        source = clean(unit.source_raw)
+        illegal = clean.count
+        target = clean(unit.target_raw)
+        illegal = clean.count - illegal  # in the target
+        target_seg = _target_side(source, target)
+        parts.append(f"\n    {_unit_head(tuid, unit.repetitions, unit.seg_id, unit_props(unit, clean))}"
+                     f"{_tuv(src_tuv, _source_side(source))}{_tuv(tgt_tuv, target_seg)}\n    </tu>")
+        if candidates is not None:
+            candidates.add(unit, tgt_tuv, target_seg, illegal)
+    return "".join(parts), [len(rows), clean.count]
+
+
+_FILE = operator.itemgetter(9)  # UnitRow.file: the article of the unit's first occurrence
+
+
+def _is_mt(row: tuple[Any, ...]) -> bool:
+    return bool(row[8] == row[7])  # UnitRow.is_mt: every occurrence is machine translation
+
+
 def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stamp: str,
                 candidates: _Candidates | None) -> Iterator[Output]:
+    """The pair's TMX (and its MT-only one with ``--split-mt``): the units first seen in each
+    article are one fragment, keyed by a digest of their rows (texts, counts, provenance)."""
     src, tgt = language_tag(source_locale), language_tag(target_locale)
     src_tuv, tgt_tuv = escape_attr(src), escape_attr(tgt)
     name = f"{file_stem(src)}_{file_stem(tgt)}.tmx"
     split_mt = ctx.options.split_mt
-    unit_props = _UnitProps()
+    layout_key = layout("tmx", src, tgt, f"split_mt={split_mt}")
+    reuse = candidates is None  # the multilingual TMX needs every unit rendered
     writers: dict[bool, _TmxWriter] = {}
     try:
-        writers[False] = _TmxWriter(ctx, f"tmx/{name}", src, stamp, {"x-tmpipe-target-locale": tgt})
-        for unit in ctx.store.units(source_locale, target_locale):
-            mt = split_mt and unit.is_mt
-            if mt and mt not in writers:
-                writers[True] = _TmxWriter(ctx, f"tmx/mt/{name}", src, stamp, {
-                    "x-tmpipe-target-locale": tgt, "x-tmpipe-content": "machine translation only"})
-            writer = writers[mt]
-            clean = writer.clean
-            tuid = blake2b(f"{unit.source_locale}\0{unit.target_locale}\0{unit.source_raw}\0{unit.target_raw}\0"
-                           .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()  # stable_id, inlined
-            source = clean(unit.source_raw)
-            illegal = clean.count
-            target = clean(unit.target_raw)
-            illegal = clean.count - illegal  # in the target
-            target_seg = _target_side(source, target)
-            writer.add(_unit_head(tuid, unit.repetitions, unit.seg_id, unit_props(unit, clean)),
-                       _tuv(src_tuv, _source_side(source)) + _tuv(tgt_tuv, target_seg))
-            if candidates is not None:
-                candidates.add(unit, tgt_tuv, target_seg, illegal)
+        writers[False] = _TmxWriter(ctx, f"tmx/{name}", src, stamp, {"x-tmpipe-target-locale": tgt}, layout_key)
+        for path, group in groupby(ctx.store.unit_tuples(source_locale, target_locale), key=_FILE):
+            rows = list(group)
+            key = blake2b(repr([row[1:] for row in rows]).encode("utf-8", "surrogatepass"),
+                          digest_size=16).hexdigest()  # every field but the TM's row id
+            parts = {False: rows}
+            if split_mt:
+                parts = {mt: [row for row in rows if _is_mt(row) == mt] for mt in (False, True)}
+            for mt, part in parts.items():
+                if not part:
+                    continue
+                if mt not in writers:
+                    writers[True] = _TmxWriter(ctx, f"tmx/mt/{name}", src, stamp, {
+                        "x-tmpipe-target-locale": tgt, "x-tmpipe-content": "machine translation only"}, layout_key)
+                writers[mt].fragment(path, key, lambda: _tus(part, src_tuv, tgt_tuv, candidates), reuse)
     except BaseException as exc:
         for writer in writers.values():
             writer.abort(exc)
