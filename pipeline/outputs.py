@@ -263,16 +263,18 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
     try:
         while pending or running:
             while pending and len(running) < jobs:
-                task = _next(pending, [t for t, _ in running.values()])
+                chosen = _next(pending, [t for t, _ in running.values()])
+                if chosen is None:  # only memory-heavy tasks left, and one is running
+                    break
                 receive, send = context.Pipe(duplex=False)
-                process: BaseProcess = context.Process(target=_child, args=(job, task, send),
-                                                       name=f"tmpipe {task.key}")
+                process: BaseProcess = context.Process(target=_child, args=(job, chosen, send),
+                                                       name=f"tmpipe {chosen.key}")
                 # A Ctrl-C now waits until the child is known here (so it is stopped and joined) and,
                 # in the child, until its handler is in place (no traceback from process start-up).
                 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
                 try:
                     process.start()
-                    running[receive] = (task, process)
+                    running[receive] = (chosen, process)
                 finally:
                     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 send.close()
@@ -288,13 +290,14 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
         raise
 
 
-def _next(pending: list[Task], running: list[Task]) -> Task:
-    """Take the next task (``pending`` is reversed: the last is the biggest), but not a second
-    memory-heavy one while one runs when a light one can go instead."""
+def _next(pending: list[Task], running: list[Task]) -> Task | None:
+    """Take the next task (``pending`` is reversed: the last is the biggest), but never a second
+    memory-heavy one while one runs: a light one goes instead, or none (None)."""
     if any(t.name in MEMORY_HEAVY for t in running):
         for at in range(len(pending) - 1, -1, -1):
             if pending[at].name not in MEMORY_HEAVY:
                 return pending.pop(at)
+        return None
     return pending.pop()
 
 

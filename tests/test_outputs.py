@@ -129,3 +129,14 @@ def test_a_corrupt_state_file_means_everything_runs(corpus: Path, tmp_path: Path
     (out / ".tmpipe-state.json").write_text("{not json", encoding="utf-8")
     manifest = build(corpus, out)
     assert manifest["tasks"]["reused"] == 0
+
+
+def test_two_memory_heavy_tasks_never_run_at_once() -> None:
+    """A light task goes beside a heavy one; with only heavy ones left, the next one waits."""
+    from pipeline.outputs import Task, _next
+
+    qa, parquet, tmx = Task("qa", None, None, 9), Task("parquet", None, None, 5), Task("tmx", ("fr-FR",), None, 1)
+    pending = [tmx, parquet]  # reversed: parquet is next
+    assert _next(pending, [qa]) is tmx and pending == [parquet]
+    assert _next(pending, [qa]) is None and pending == [parquet]
+    assert _next(pending, [tmx]) is parquet and pending == []
