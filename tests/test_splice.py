@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.errors import OutputError
 from pipeline.export import po, tmx, xliff2, xliff12
+from pipeline.export import splice
 from pipeline.export.splice import CACHE, Splicer, hole
 from pipeline.extract.inline import parse_segment
 from pipeline.model import Document, DocumentMeta, Pair
@@ -133,9 +134,10 @@ def test_po_entries_follow_keys_that_start_or_stop_colliding(store: Store, tmp_p
     assert text.encode() == fresh(store, tmp_path, "po")[0]
 
 
-@pytest.mark.parametrize("damage", ["edit", "record", "garbage"])
+@pytest.mark.parametrize("damage", ["edit", "record", "garbage", "code"])
 def test_a_file_or_record_changed_by_anything_else_reuses_nothing(damage: str, store: Store, tmp_path: Path,
-                                                                  renders: list[str]) -> None:
+                                                                  renders: list[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     first, = export(store, out, "xliff-1.2")
     path, record = out / first.path, out / CACHE / f"{first.path}.json"
@@ -147,8 +149,10 @@ def test_a_file_or_record_changed_by_anything_else_reuses_nothing(damage: str, s
         data = json.loads(record.read_text(encoding="utf-8"))
         data["layout"] = "another version"
         record.write_text(json.dumps(data), encoding="utf-8")
-    else:
+    elif damage == "garbage":
         record.write_text("{not json", encoding="utf-8")
+    else:  # another tmpipe (same version, other code) rendered them
+        monkeypatch.setattr(splice, "code_digest", lambda: "other code")
     renders.clear()
     export(store, out, "xliff-1.2")
     assert len(renders) == 6

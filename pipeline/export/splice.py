@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from .. import __version__
+from .. import __version__, code_digest
 from ..atomic import atomic_open, atomic_path
 from ..errors import OutputError
 from ..store import SegmentRow, Store
@@ -43,9 +43,9 @@ _MARK = "\x00"
 
 
 def layout(*parts: str) -> str:
-    """Digest of what every fragment of a file depends on: tmpipe's version and ``parts``
-    (format, locales, options that change what a fragment holds)."""
-    digest = hashlib.sha256(__version__.encode())
+    """Digest of what every fragment of a file depends on: tmpipe's version and code, and
+    ``parts`` (format, locales, options that change what a fragment holds)."""
+    digest = hashlib.sha256(f"{__version__}\0{code_digest()}".encode())
     for part in parts:
         digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()

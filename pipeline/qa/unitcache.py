@@ -30,7 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, code_digest
 from .findings import Finding
 from .registry import CheckContext
 
@@ -46,21 +46,6 @@ CREATE TABLE units (locale TEXT NOT NULL, key BLOB NOT NULL, findings TEXT, PRIM
 """
 #: Libraries whose data a segment check's result depends on (script properties, language models).
 _LIBRARIES = ("regex", "lingua-language-detector")
-_code_digest: str | None = None
-
-
-def _source_digest() -> str:
-    """A digest of every module of tmpipe (checks, the inline-markup codec, helpers...):
-    a change to the code is a change of findings as far as the cache knows."""
-    global _code_digest
-    if _code_digest is None:
-        package = Path(__file__).resolve().parent.parent
-        digest = hashlib.sha256()
-        for path in sorted(package.rglob("*.py")):
-            digest.update(f"{path.relative_to(package).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
-        _code_digest = digest.hexdigest()
-    return _code_digest
 
 
 def _library_version(name: str) -> str:
@@ -74,7 +59,7 @@ def settings_digest(segmentwise: Sequence[CheckContext]) -> str:
     """The digest of everything besides the unit that a segment finding depends on."""
     checks = [[ctx.info.id, ctx.severity, sorted(ctx.options.items())] for ctx in segmentwise]
     dnt = list(segmentwise[0].do_not_translate) if segmentwise else []
-    data = json.dumps([SCHEMA, __version__, _source_digest(), [_library_version(n) for n in _LIBRARIES],
+    data = json.dumps([SCHEMA, __version__, code_digest(), [_library_version(n) for n in _LIBRARIES],
                        checks, dnt], sort_keys=True, default=repr)
     return hashlib.sha256(data.encode()).hexdigest()
 
