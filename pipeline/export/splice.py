@@ -168,14 +168,13 @@ class Splicer:
 
 def each_article(doc: Splicer, store: Store, source_locale: str, target_locale: str,
                  render: Callable[[list[SegmentRow]], tuple[str, Any]],
-                 holes: Callable[[int], Mapping[str, str]], keys: Mapping[str, str] | None = None) -> Iterator[Any]:
+                 holes: Callable[[int], Mapping[str, str]]) -> Iterator[Any]:
     """Write every article of a locale pair that has pairs, in path order, as one fragment:
-    copied when its key (``keys[path]``, by default its content hash) is the recorded one,
+    copied when its key (the article's content hash) is the recorded one,
     else rendered from its occurrences; yields each fragment's ``info``.
 
     ``holes(n)`` gives the hole values of the ``n``-th article (from 1)."""
-    plan = [(path, keys[path] if keys is not None else sha)
-            for path, sha in store.articles(target_locale, source_locale)]
+    plan = store.articles(target_locale, source_locale)
     stale = [path for path, key in plan if not doc.reusable(path, key)]
     rows = store.article_segments(target_locale, stale)
     for number, (path, key) in enumerate(plan, 1):
