@@ -157,7 +157,7 @@ def _entries(job: Job, task: Task) -> list[dict[str, Any]]:
         if task.name == QA:
             assert job.qa is not None
             result = run_qa(store, job.out, job.qa, english=job.english, baseline=job.baseline,
-                            corpus_root=job.corpus_root, cache=job.out / ".tmpipe-cache" / "qa-units.sqlite")
+                            corpus_root=job.corpus_root, cache=job.out / ".tmpipe-cache" / "qa.sqlite")
             return [o.to_json() for o in result.outputs]
         ctx = ExportContext(store, job.out, job.export, sig, frozenset(task.locales) if task.locales else None)
         return [{**o.to_json(), "signature": sig} for o in get_exporter(task.name)(ctx)]

@@ -113,6 +113,10 @@ FROM occurrences o JOIN files f ON f.id = o.file_id JOIN units u ON u.id = o.uni
 #: without it each lookup scans every unit of the locale.
 _UNITS_BY_SOURCE_TEXT = "CREATE INDEX units_by_source_text ON units (target_locale, source_text)"
 
+#: Units by target text, for the same lookups from the other side (QA's rebuild of the groups of
+#: one translation: ``inconsistent-source``).
+_UNITS_BY_TARGET_TEXT = "CREATE INDEX units_by_target_text ON units (target_locale, target_text)"
+
 #: ``units.repetitions``/``mt_repetitions`` are kept by :class:`Store` (see
 #: :meth:`Store.refresh_counts`): triggers rewrote a unit row for every occurrence
 #: inserted or deleted, the largest cost of writing a TM.
@@ -134,6 +138,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0004_files_by_locale_path", "CREATE INDEX files_by_locale_path ON files (locale, path)"),
     ("0005_files_stat", "ALTER TABLE files ADD COLUMN stat TEXT"),
     ("0006_units_first", _UNITS_FIRST),
+    ("0007_units_by_target_text", _UNITS_BY_TARGET_TEXT),
 )
 
 #: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``)

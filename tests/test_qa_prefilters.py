@@ -386,6 +386,7 @@ def odd(planted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     with db:
         rows = db.execute("SELECT id, source_locale, target_locale, source_raw, target_raw, source_text, target_text,"
                           " source_codes, target_codes FROM units ORDER BY id LIMIT 40").fetchall()
+        added = []
         for n, (uid, sl, tl, sr, tr, stx, ttx, sc, tc) in enumerate(rows):
             variants = [(sr + " ", tr, stx, ttx + " (bis)", 0),  # orphan: no occurrence
                         (sr + "\u200e", tr + " ", stx, ttx, 1),  # same texts, another raw
@@ -396,12 +397,16 @@ def odd(planted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
                                  " source_text, target_text, source_codes, target_codes, repetitions)"
                                  " VALUES (?,?,?,?,?,?,?,?,?,?)", (key, sl, tl, s2, t2, stx2, ttx2, sc, tc,
                                                                    occurs)).lastrowid
+                added.append((new,))
                 if occurs:
                     db.execute("INSERT INTO occurrences (file_id, unit_id, seq, seg_id, line, end_line)"
                                " SELECT file_id, ?, seq + ?, seg_id || '-x', line, end_line"
                                " FROM occurrences WHERE unit_id = ? LIMIT 2", (new, 100_000 * (n + 1) + 1000 * k, uid))
-        db.execute("UPDATE units SET repetitions = (SELECT COUNT(*) FROM occurrences o WHERE o.unit_id = units.id)"
-                   " WHERE key LIKE 'odd-%'")
+        # the counts as the store keeps them (a LIKE on the BLOB keys missed some)
+        db.executemany("UPDATE units SET repetitions = (SELECT COUNT(*) FROM occurrences o WHERE o.unit_id = units.id)"
+                       " WHERE id = ?", added)
+        assert not db.execute("SELECT 1 FROM units u WHERE repetitions != (SELECT COUNT(*) FROM occurrences o"
+                              " WHERE o.unit_id = u.id)").fetchall()
     db.close()
     return tm
 

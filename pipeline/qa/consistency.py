@@ -15,7 +15,7 @@ from typing import Any
 
 from ..store import Store
 from .findings import Finding
-from .registry import CheckContext, check
+from .registry import CheckContext, Parts, check
 from .text import collapse
 
 __all__ = ["inconsistent_target", "inconsistent_source"]
@@ -27,7 +27,8 @@ def _norm(text: str) -> str:
     return collapse(_BIDI.sub("", text))
 
 
-def _variants(store: Store, side: str, limit: int) -> Iterator[tuple[Any, ...]]:
+def _variants(store: Store, side: str, limit: int, only: frozenset[tuple[str, ...]] | None = None
+              ) -> Iterator[tuple[Any, ...]]:
     """The rows of :meth:`Store.qa_variants`, same rows in the same order, each followed by the
     :meth:`Store.qa_locations` of its text pair (at most ``limit``): ``(locale, key_text,
     other_text, source_raw, target_raw, repetitions, [(file, line, id), ...])``.
@@ -35,22 +36,32 @@ def _variants(store: Store, side: str, limit: int) -> Iterator[tuple[Any, ...]]:
     One query instead of one per variant: the key texts with two or more other texts are listed
     first (a grouping pass over the texts alone), only their units are grouped with their raw
     texts, and each variant's first occurrences are numbered by a window over its units'
-    occurrences (a unit that no longer occurs adds no row, as in ``qa_locations``).
+    occurrences (a unit that no longer occurs adds no row, as in ``qa_locations``).  With
+    ``only``, only the groups of those ``(locale, key_text)`` are looked at.
 
     TODO: read-only SQL that belongs in the store: proposed ``Store.qa_variants(side,
     locations=N)`` (the store's own grouping over every unit and one ``qa_locations`` query per
     variant were most of the time of the consistency checks).
     """
     key, other = ("source_text", "target_text") if side == "source" else ("target_text", "source_text")
-    sql = (f"WITH c AS MATERIALIZED (SELECT target_locale AS l, {key} AS k FROM units WHERE trim({key}) != ''"
-           f"   GROUP BY 1, 2 HAVING COUNT(DISTINCT {other}) > 1),"
+    # CROSS JOIN: scan the units once, probing the few candidate keys (not a scan per key)
+    units = f"units u CROSS JOIN c ON c.l = u.target_locale AND c.k = u.{key}"
+    if only is None:
+        candidates = "units u"
+    else:  # the few keys first, each looking its units up (an index, or one SQLite makes for the query)
+        store.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS qa_only_{side} (l TEXT, k TEXT, PRIMARY KEY (l, k))")
+        store.db.execute(f"DELETE FROM temp.qa_only_{side}")
+        store.db.executemany(f"INSERT OR IGNORE INTO temp.qa_only_{side} VALUES (?, ?)", sorted(only))
+        candidates = f"temp.qa_only_{side} q CROSS JOIN units u ON u.target_locale = q.l AND u.{key} = q.k"
+        units = f"c CROSS JOIN units u ON c.l = u.target_locale AND c.k = u.{key}"
+    sql = (f"WITH c AS MATERIALIZED (SELECT u.target_locale AS l, u.{key} AS k FROM {candidates}"
+           f"   WHERE trim(u.{key}) != '' GROUP BY 1, 2 HAVING COUNT(DISTINCT u.{other}) > 1),"
            f" v AS MATERIALIZED (SELECT u.target_locale AS l, u.{key} AS k, u.{other} AS o,"
            f"   MIN(u.source_raw) FILTER (WHERE u.repetitions > 0) AS source_raw,"
            f"   MIN(u.target_raw) FILTER (WHERE u.repetitions > 0) AS target_raw,"
            f"   SUM(u.repetitions) FILTER (WHERE u.repetitions > 0) AS n,"
            f"   COUNT(*) FILTER (WHERE u.repetitions > 0) AS live, json_group_array(u.id) AS ids"
-           # CROSS JOIN: scan the units once, probing the few candidate keys (not a scan per key)
-           f"   FROM units u CROSS JOIN c ON c.l = u.target_locale AND c.k = u.{key} GROUP BY 1, 2, 3),"
+           f"   FROM {units} GROUP BY 1, 2, 3),"
            # the occurrences of a variant's units (ids kept above: no second lookup by text)
            f" w AS (SELECT v.l, v.k, v.o, v.source_raw, v.target_raw, v.n, f.path, oc.line, oc.seg_id,"
            f"   ROW_NUMBER() OVER (PARTITION BY v.l, v.k, v.o ORDER BY f.path, oc.seq) AS rn"
@@ -81,7 +92,7 @@ def _groups(store: Store, ctx: CheckContext, side: str) -> Iterator[Finding]:
     other_side = "target" if side == "source" else "source"
     min_words = ctx.options["min_words"]
     limit = ctx.options["max_locations"]
-    rows = _variants(store, side, limit)
+    rows = _variants(store, side, limit, ctx.only)
     for (locale, key_text), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
         if len(_norm(key_text).split()) < min_words:
             continue
@@ -114,13 +125,20 @@ def _groups(store: Store, ctx: CheckContext, side: str) -> Iterator[Finding]:
                       {"variants": listing}, key=f"{side}:{key_text}")
 
 
-@check("inconsistent-target", severity="warning", scope="corpus", min_words=1, max_variants=20, max_locations=10)
+def _part(finding: Finding) -> tuple[str, str]:
+    """A finding's text group: its locale and the text of its key (``source:…``, ``target:…``)."""
+    return finding.locale, finding.key.partition(":")[2]
+
+
+@check("inconsistent-target", severity="warning", scope="corpus", parts=Parts("source", _part),
+       min_words=1, max_variants=20, max_locations=10)
 def inconsistent_target(store: Store, ctx: CheckContext) -> Iterator[Finding]:
     """One source has several different translations in one locale."""
     yield from _groups(store, ctx, "source")
 
 
-@check("inconsistent-source", severity="info", scope="corpus", min_words=1, max_variants=20, max_locations=10)
+@check("inconsistent-source", severity="info", scope="corpus", parts=Parts("target", _part),
+       min_words=1, max_variants=20, max_locations=10)
 def inconsistent_source(store: Store, ctx: CheckContext) -> Iterator[Finding]:
     """One translation is used for several different sources in one locale."""
     yield from _groups(store, ctx, "target")

@@ -11,7 +11,8 @@ objects.  Two kinds exist:
   filled in), in corpus order.  ``seg.row``'s location fields (``file``, ``line``,
   ``end_line``, ``id``, ``seq``) and the article's front matter fields are blank;
 * ``corpus`` checks need the whole TM (SQL aggregation, other files):
-  ``check(store: Store, ctx: CheckContext) -> Iterable[Finding]``.
+  ``check(store: Store, ctx: CheckContext) -> Iterable[Finding]``.  One that declares
+  :class:`Parts` is recomputed by a rebuild only for the parts the changed articles affect.
 
 Metadata sits on the :func:`check` decorator; the title is the docstring's first line.
 """
@@ -31,7 +32,7 @@ from ..store import SegmentRow, Store, codes_from_json
 from .findings import Finding, Severity
 from .text import same_text
 
-__all__ = ["CHECKS", "CheckContext", "CheckInfo", "QaRow", "QaSegment", "after_pass", "check", "end_pass",
+__all__ = ["CHECKS", "CheckContext", "CheckInfo", "Parts", "QaRow", "QaSegment", "after_pass", "check", "end_pass",
            "get_check", "source_memo"]
 
 Scope = Literal["segment", "corpus"]
@@ -153,6 +154,9 @@ class CheckContext:
     """``--baseline TM``: an earlier translation memory opened read-only, or None."""
     cache: dict[str, Any] = field(default_factory=dict)
     """Per-run memo for expensive helpers (a language detector...); never per-unit state."""
+    only: frozenset[tuple[str, ...]] | None = None
+    """For a check with :attr:`CheckInfo.parts`: the only parts to find findings of (a rebuild
+    reuses the others'), or None for every part."""
 
 
 _AFTER_PASS: list[Callable[[dict[str, Any]], None]] = []
@@ -180,6 +184,19 @@ def source_memo(func: Callable[[str], _T]) -> Callable[[str], _T]:
     return cached
 
 
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """How a corpus check's findings divide into parts that a rebuild can reuse
+    (:mod:`pipeline.qa.cache`).  The check yields its findings in the order of their parts, and
+    given :attr:`CheckContext.only`, only those of these parts."""
+
+    by: Literal["locale", "source", "target"]
+    """A part is a locale's findings, or those of a source (target) text's group in a locale:
+    what a changed article affects is every part of its locale, or of its texts."""
+    of: Callable[[Finding], tuple[str, ...]]
+    """The part of a finding: ``(locale,)`` or ``(locale, text)``."""
+
+
 Segmentwise = Callable[[QaSegment, CheckContext], Iterable[Finding]]
 Corpuswise = Callable[[Store, CheckContext], Iterable[Finding]]
 
@@ -200,6 +217,8 @@ class CheckInfo:
     """Default options (thresholds...)."""
     needs: str | None = None
     """``english`` or ``baseline`` when the check only runs given that input."""
+    parts: Parts | None = None
+    """How a corpus check's findings divide for a rebuild to reuse; None: recomputed every run."""
 
     @property
     def title(self) -> str:
@@ -213,9 +232,10 @@ get_check = CHECKS.lookup
 
 
 def check(id: str, *, severity: Severity, scope: Scope = "segment", needs: str | None = None,
+          parts: Parts | None = None,
           **options: Any) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Register a check under ``id`` with its default severity and options."""
     def register(func: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        CHECKS.add(id, CheckInfo(id, severity, scope, func, dict(options), needs))
+        CHECKS.add(id, CheckInfo(id, severity, scope, func, dict(options), needs, parts))
         return func
     return register

@@ -12,10 +12,11 @@ the report outputs.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from ..store import Store
 from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
 from .registry import CHECKS, CheckContext, CheckInfo, QaRow, QaSegment, end_pass
-from .unitcache import UnitCache, decode, encode, settings_digest
+from .cache import SEGMENT, QaCache, Spoilt, decode, decode_part, encode, encode_part, part_key, settings_digest, text_digest
 
 __all__ = ["QaResult", "run_checks", "gate"]
 
@@ -88,29 +89,34 @@ def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
 # Read-only SQL of the unit-level pass.  TODO: move to the Store (proposed ``Store.qa_units(locale)``
 # and ``Store.qa_occurrences(locale)``); it sits here while the store is being changed elsewhere.
 _QA_LOCALES = "SELECT DISTINCT locale FROM files ORDER BY locale"
+#: The files a pass is restricted to: every file, or those in the temporary ``qa_files``.
+_ALL, _SOME = "", " AND f.path IN (SELECT path FROM temp.qa_files)"
 #: The units that occur in a locale's articles, each once (the rows a segment check sees).
 _QA_UNITS = (
     "SELECT key, source_raw, target_raw, source_text, target_text, source_locale, id, source_codes, target_codes"
     " FROM units"
-    " WHERE id IN (SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_id WHERE f.locale = ?)")
+    " WHERE id IN (SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_id WHERE f.locale = ?{})")
 #: Where a locale's units occur, in the order of :meth:`Store.segments`: file path, then pair order.
 _QA_OCCURRENCES = (
     "SELECT f.path, o.line, o.seg_id, o.unit_id FROM files f JOIN occurrences o ON o.file_id = f.id"
-    " WHERE f.locale = ? ORDER BY f.path, o.seq")
+    " WHERE f.locale = ?{} ORDER BY f.path, o.seq")
 
 
-def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
-                   cache: UnitCache | None = None) -> dict[int, tuple[Finding, ...]]:
-    """Unit id → the findings of every segment check on that unit (units with findings only).
+def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext], cache: QaCache | None = None,
+                   files: str = _ALL) -> dict[int, tuple[Finding, ...]]:
+    """Unit id → the findings of every segment check on that unit (units with findings only), for
+    the units of ``locale``'s ``files``.
 
-    With ``cache``, a unit it holds is not checked, and every unit's findings are written to it."""
+    With ``cache``, a unit it holds is not checked, and the units checked are written to it."""
     found: dict[int, tuple[Finding, ...]] = {}
     checks = [(ctx.info.func, ctx) for ctx in segmentwise]
-    known = cache.entries(locale) if cache is not None else {}
-    kept: list[tuple[bytes, str]] = []
+    rows = store.db.execute(_QA_UNITS.format(files), (locale,)).fetchall() if cache is not None \
+        else store.db.execute(_QA_UNITS.format(files), (locale,))
+    known = cache.units(locale, [row[0] for row in rows]) if cache is not None else {}
+    kept: list[tuple[bytes, str | None]] = []
     hits = misses = 0
     for key, source_raw, target_raw, source_text, target_text, source_locale, unit_id, source_codes, target_codes in (
-            store.db.execute(_QA_UNITS, (locale,))):
+            rows):
         stored = known.get(key)
         if stored is not None:
             try:
@@ -119,7 +125,6 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
                 pass
             else:
                 hits += 1
-                kept.append((key, stored))
                 if findings:
                     found[unit_id] = tuple(findings)
                 continue
@@ -130,9 +135,7 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
             found[unit_id] = tuple(findings)
         if cache is not None:
             misses += 1
-            text = encode(findings, source_raw, target_raw)
-            if text is not None:
-                kept.append((key, text))
+            kept.append((key, encode(findings, source_raw, target_raw)))
     if cache is not None:
         cache.hits += hits
         cache.misses += misses
@@ -140,43 +143,162 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
     return found
 
 
-def _segment_findings(store: Store, segmentwise: list[CheckContext], cache: UnitCache | None = None
-                      ) -> Iterator[Finding]:
-    """Every segment check's findings at every occurrence, in corpus order.
+def _segment_findings(store: Store, segmentwise: list[CheckContext], cache: QaCache | None = None,
+                      files: str = _ALL) -> Iterator[Finding]:
+    """Every segment check's findings at every occurrence in ``files``, in corpus order.
 
     Each distinct unit is checked once per locale (unless ``cache`` holds it); its findings are
     then copied to each of its occurrences.  Memory holds the findings of one locale's units at a
-    time.  ``cache`` is saved when every locale is done.
+    time.
     """
     for (locale,) in store.db.execute(_QA_LOCALES).fetchall():
-        found = _unit_findings(store, locale, segmentwise, cache)
+        found = _unit_findings(store, locale, segmentwise, cache, files)
         if not found:
             continue
-        for path, line, seg_id, unit_id in store.db.execute(_QA_OCCURRENCES, (locale,)):
+        for path, line, seg_id, unit_id in store.db.execute(_QA_OCCURRENCES.format(files), (locale,)):
             at = found.get(unit_id)
             if at is not None:
                 for f in at:
                     yield Finding(f.check, f.severity, f.locale, path, line, seg_id, f.source, f.target, f.message,
                                   f.extra, f.key)
-    if cache is not None:
-        cache.save()
 
 
-def _findings(store: Store, contexts: list[CheckContext], cache: Path | None = None
+def _article_part(finding: Finding) -> tuple[str, ...]:
+    return finding.locale, finding.file
+
+
+def _only_files(store: Store, paths: Iterable[str]) -> str:
+    """Restrict a pass to ``paths`` (the temporary table ``qa_files``)."""
+    store.db.execute("CREATE TEMP TABLE IF NOT EXISTS qa_files (path TEXT PRIMARY KEY)")
+    store.db.execute("DELETE FROM temp.qa_files")
+    store.db.executemany("INSERT OR IGNORE INTO temp.qa_files VALUES (?)", ((path,) for path in paths))
+    return _SOME
+
+
+def _dirty(store: Store, cache: QaCache, owner: str, by: str) -> set[str]:
+    """The keys of ``owner``'s parts that the changed articles may affect, and those stored as
+    "recheck"; ``by`` is what a part is (:attr:`Parts.by`, or ``article``)."""
+    dirty = set(cache.part_keys(owner, recheck=True))
+    if by == "article":
+        dirty.update(part_key(locale, path) for path, locale in store.db.execute(
+            "SELECT path, locale FROM files WHERE path IN (SELECT path FROM temp.qa_changed)"))
+        dirty.update(part for part in cache.part_keys(owner) if part.partition("\0")[2] in cache.changed)
+    elif by == "locale":
+        dirty.update(part_key(locale) for locale in cache.changed_locales)
+    else:  # the texts of the changed articles now, and before: the groups they were in
+        column = "source_text" if by == "source" else "target_text"
+        dirty.update(part_key(locale, text) for locale, text in store.db.execute(
+            f"SELECT DISTINCT u.target_locale, u.{column} FROM temp.qa_changed c JOIN files f ON f.path = c.path"
+            f" JOIN occurrences o ON o.file_id = f.id JOIN units u ON u.id = o.unit_id"))
+        old = cache.old_texts(by)
+        if old:
+            dirty.update(part for part in cache.part_keys(owner)
+                         if text_digest(*part.split("\0", 1)) in old)
+    return dirty
+
+
+def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[Finding],
+            part_of: Callable[[Finding], tuple[str, ...]]) -> Iterator[Finding]:
+    """``fresh`` findings (those of the ``dirty`` parts, or of every part when None) and the
+    stored findings of the other parts, in part order; the fresh parts are stored for next time."""
+    stored = iter(()) if dirty is None else ((part, text) for part, text in cache.parts(owner) if part not in dirty)
+    if dirty:
+        cache.forget(owner, dirty)
+
+    def read(part: str, text: str) -> list[Finding]:
+        try:
+            return decode_part(text)
+        except (ValueError, TypeError) as exc:
+            cache.spoilt(f"{owner} part {part!r} unreadable ({exc})")
+
+    waiting = next(stored, None)
+    for key, group in itertools.groupby(fresh, key=lambda f: part_key(*part_of(f))):
+        while waiting is not None and waiting[0] < key:
+            yield from read(*waiting)
+            waiting = next(stored, None)
+        findings = list(group)
+        cache.put(owner, key, encode_part(findings))
+        yield from findings
+    while waiting is not None:
+        yield from read(*waiting)
+        waiting = next(stored, None)
+
+
+def _findings(store: Store, contexts: list[CheckContext], cache: QaCache | None = None
               ) -> Generator[Finding, None, None]:
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
     if segmentwise:
-        units = None
         try:
-            units = UnitCache(cache, settings_digest(segmentwise)) if cache is not None else None
-            yield from _segment_findings(store, segmentwise, units)
+            if cache is None:
+                yield from _segment_findings(store, segmentwise)
+            elif not cache.owner(SEGMENT, settings_digest(segmentwise)):
+                yield from _reused(cache, SEGMENT, None, _segment_findings(store, segmentwise, cache), _article_part)
+            else:
+                dirty = _dirty(store, cache, SEGMENT, "article")
+                files = _only_files(store, (part.partition("\0")[2] for part in dirty))
+                yield from _reused(cache, SEGMENT, dirty, _segment_findings(store, segmentwise, cache, files),
+                                   _article_part)
         finally:
-            if units is not None:
-                units.discard()  # a run that stopped (an error, a Ctrl-C) leaves the earlier file
             end_pass(segmentwise[0].cache)  # models and memos of the segment checks: not needed any more
     for ctx in contexts:
-        if ctx.info.scope == "corpus":
+        if ctx.info.scope != "corpus":
+            continue
+        parts = ctx.info.parts
+        if cache is None or parts is None:
             yield from ctx.info.func(store, ctx)
+        elif not cache.owner(ctx.info.id, settings_digest([ctx])):
+            yield from _reused(cache, ctx.info.id, None, ctx.info.func(store, ctx), parts.of)
+        else:
+            dirty = _dirty(store, cache, ctx.info.id, parts.by)
+            only = frozenset(tuple(part.split("\0")) for part in dirty)
+            yield from _reused(cache, ctx.info.id, dirty, ctx.info.func(store, replace(ctx, only=only)), parts.of)
+
+
+class _Tally:
+    """The counts of a run's findings, and the findings kept for the reports."""
+
+    def __init__(self, config: QaConfig, suppressed: set[str] | frozenset[str], keep_all: bool) -> None:
+        self.max_findings = config.max_findings
+        self.fingerprints = suppressed
+        self.by_check: dict[str, dict[str, Any]] = {
+            info.id: {"title": info.title, "severity": (config.settings(info.id).severity or info.severity),
+                      "count": 0, "suppressed": 0, "by_severity": Counter()} for info in CHECKS.values()}
+        self.by_severity: Counter[str] = Counter()
+        self.by_locale: dict[str, Counter[str]] = {}
+        self.locale_severity: dict[str, Counter[str]] = {}
+        self.kept: list[Finding] = []
+        self.kept_per_check: Counter[str] = Counter()
+        self.truncated: Counter[str] = Counter()
+        self.everything: dict[str, Finding] | None = {} if keep_all else None
+        self.similarity: list[int] = [0] * 10
+        self.suppressed = 0
+
+    def add(self, finding: Finding) -> None:
+        fp = finding.fingerprint
+        if self.everything is not None:
+            self.everything.setdefault(fp, finding)
+        entry = self.by_check[finding.check]
+        if fp in self.fingerprints:
+            entry["suppressed"] += 1
+            self.suppressed += 1
+            return
+        entry["count"] += 1
+        entry["by_severity"][finding.severity] += 1
+        self.by_severity[finding.severity] += 1
+        self.by_locale.setdefault(finding.locale, Counter())[finding.check] += 1
+        self.locale_severity.setdefault(finding.locale, Counter())[finding.severity] += 1
+        if isinstance(finding.extra.get("similarity"), float | int) and finding.line:
+            self.similarity[min(int(finding.extra["similarity"] * 10), 9)] += 1
+        if self.kept_per_check[finding.check] < self.max_findings:
+            self.kept_per_check[finding.check] += 1
+            self.kept.append(finding)
+        else:
+            self.truncated[finding.check] += 1
+
+
+class _Nothing:
+    def close(self) -> None:
+        pass
 
 
 def input_fingerprint(store: Store) -> str:
@@ -192,45 +314,27 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
                cache: Path | None = None) -> QaResult:
     """Run every enabled check; count, suppress and keep findings; no report is written.
 
-    ``cache`` is the file that keeps the segment checks' findings per unit between runs
-    (:mod:`pipeline.qa.unitcache`); None checks every unit."""
-    skipped: dict[str, str] = {}
-    contexts = _contexts(config, english, baseline, skipped)
-    by_check: dict[str, dict[str, Any]] = {
-        info.id: {"title": info.title, "severity": (config.settings(info.id).severity or info.severity),
-                  "count": 0, "suppressed": 0, "by_severity": Counter()} for info in CHECKS.values()}
-    by_severity: Counter[str] = Counter()
-    by_locale: dict[str, Counter[str]] = {}
-    locale_severity: dict[str, Counter[str]] = {}
-    kept: list[Finding] = []
-    kept_per_check: Counter[str] = Counter()
-    truncated: Counter[str] = Counter()
-    everything: dict[str, Finding] | None = {} if keep_all else None
-    similarity: list[int] = [0] * 10
-    n_suppressed = 0
-    # closed here, not when collected: a run that stops leaves no temporary cache file behind
-    with closing(_findings(store, contexts, cache)) as found:
-        for finding in found:
-            fp = finding.fingerprint
-            if everything is not None:
-                everything.setdefault(fp, finding)
-            entry = by_check[finding.check]
-            if fp in suppressed:
-                entry["suppressed"] += 1
-                n_suppressed += 1
-                continue
-            entry["count"] += 1
-            entry["by_severity"][finding.severity] += 1
-            by_severity[finding.severity] += 1
-            by_locale.setdefault(finding.locale, Counter())[finding.check] += 1
-            locale_severity.setdefault(finding.locale, Counter())[finding.severity] += 1
-            if isinstance(finding.extra.get("similarity"), float | int) and finding.line:
-                similarity[min(int(finding.extra["similarity"] * 10), 9)] += 1
-            if kept_per_check[finding.check] < config.max_findings:
-                kept_per_check[finding.check] += 1
-                kept.append(finding)
-            else:
-                truncated[finding.check] += 1
+    ``cache`` is the file that keeps findings between runs (:mod:`pipeline.qa.cache`): only what
+    the articles changed since the last run can affect is checked.  None checks everything."""
+    for attempt in range(2):
+        skipped: dict[str, str] = {}
+        contexts = _contexts(config, english, baseline, skipped)
+        tally = _Tally(config, suppressed, keep_all)
+        qa_cache = QaCache(cache, store) if cache is not None else None
+        try:
+            # closed here, not when collected: a run that stops leaves the cache it found
+            with closing(qa_cache or _Nothing()), closing(_findings(store, contexts, qa_cache)) as found:
+                for finding in found:
+                    tally.add(finding)
+                if qa_cache is not None:
+                    qa_cache.commit()
+            break
+        except Spoilt:  # the cache failed while its findings were being counted, and is gone: count afresh
+            if attempt:
+                raise
+    by_check, by_severity, truncated, similarity = tally.by_check, tally.by_severity, tally.truncated, tally.similarity
+    by_locale, locale_severity = tally.by_locale, tally.locale_severity
+    n_suppressed, kept, everything = tally.suppressed, tally.kept, tally.everything
     memo = contexts[0].cache if contexts else {}
     summary = {
         "findings": sum(by_severity.values()),
