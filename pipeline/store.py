@@ -117,6 +117,13 @@ _UNITS_BY_SOURCE_TEXT = "CREATE INDEX units_by_source_text ON units (target_loca
 #: one translation: ``inconsistent-source``).
 _UNITS_BY_TARGET_TEXT = "CREATE INDEX units_by_target_text ON units (target_locale, target_text)"
 
+#: Units by locale and target/source length ratio (with what QA's ``length-ratio`` filters and weighs
+#: by): the quartiles of a locale are read in order from the index alone, not sorted from the texts.
+#: The expression must stay the one the queries use (``pipeline/qa/length.py``).
+_UNITS_BY_LENGTH_RATIO = (
+    "CREATE INDEX units_by_length_ratio ON units (target_locale,"
+    " CAST(length(target_text) AS REAL) / length(source_text), length(source_text), length(target_text), repetitions)")
+
 #: ``units.repetitions``/``mt_repetitions`` are kept by :class:`Store` (see
 #: :meth:`Store.refresh_counts`): triggers rewrote a unit row for every occurrence
 #: inserted or deleted, the largest cost of writing a TM.
@@ -139,6 +146,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0005_files_stat", "ALTER TABLE files ADD COLUMN stat TEXT"),
     ("0006_units_first", _UNITS_FIRST),
     ("0007_units_by_target_text", _UNITS_BY_TARGET_TEXT),
+    ("0008_units_by_length_ratio", _UNITS_BY_LENGTH_RATIO),
 )
 
 #: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``)

@@ -114,32 +114,48 @@ class _Corpus:
             path.write_text(text, encoding="utf-8")
             self.articles[rel] = text
 
-    def qa(self, config: QaConfig, spy: _Spy | None = None) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    def qa(self, config: QaConfig, spy: _Spy | None = None, **options: Any
+           ) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """The reports of a run with the cache (the one ``spy`` watches) and of a run without."""
         build([self.root], self.out, BuildOptions(formats=(), qa=False))
         store = open_store(self.out / "tm.sqlite", readonly=True)
         try:
             shutil.rmtree(self.plain, ignore_errors=True)
-            run_qa(store, self.plain, config)
+            run_qa(store, self.plain, config, **options)
             if spy is not None:
                 spy.reset()
             shutil.rmtree(self.out / "qa", ignore_errors=True)
-            run_qa(store, self.out, config, cache=self.out / CACHE)
+            run_qa(store, self.out, config, cache=self.out / CACHE, **options)
             return _reports(self.out), _reports(self.plain)
         finally:
             store.close()
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed, options", [
+    (1, {}),
+    (2, {}),
+    # the reports keep 3 findings per check: most stored parts are counted, never read
+    (3, {"config": QaConfig(max_findings=3)}),
+    # suppressed findings (a baseline file): every stored part is read, to look its fingerprints up
+    (4, {"suppress": "baseline"}),
+])
 def test_every_rebuild_writes_the_reports_of_a_run_without_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                 seed: int) -> None:
+                                                                 seed: int, options: dict[str, Any]) -> None:
     rng = random.Random(seed)
     corpus = _Corpus(tmp_path)
     for locale in LOCALES:
         for n in range(6):
             corpus.write(f"{locale}/articles/a{n:02d}.md", _article(locale, f"a{n:02d}", _picks(rng)))
-    config = QaConfig()
-    cached, plain = corpus.qa(config)
+    config = options.pop("config", QaConfig())
+    if options.get("suppress"):  # every other finding of a first run is accepted
+        baseline = tmp_path / "baseline.json"
+        corpus.qa(config, write_baseline=baseline)
+        data = json.loads(baseline.read_text(encoding="utf-8"))
+        data["fingerprints"] = dict(list(data["fingerprints"].items())[::2])
+        baseline.write_text(json.dumps(data), encoding="utf-8")
+        options["suppress"] = baseline
+        shutil.rmtree(corpus.out)
+    cached, plain = corpus.qa(config, **options)
     assert cached == plain
     found = {finding["check"] for finding in json.loads(plain["qa.json"])["findings"]}
     assert {"inconsistent-target", "inconsistent-source", "length-ratio", "untranslated"} <= found, \
@@ -162,7 +178,7 @@ def test_every_rebuild_writes_the_reports_of_a_run_without_cache(tmp_path: Path,
             other = next(loc for loc in LOCALES if loc != rel.split("/")[0])
             corpus.write(rel, corpus.articles[rel].replace(f"ms.contentlocale: {rel.split('/')[0]}",
                                                            f"ms.contentlocale: {other}"))
-        cached, plain = corpus.qa(config, spy)
+        cached, plain = corpus.qa(config, spy, **options)
         assert cached == plain, f"step {step} ({action} {rel})"
         if action == "nothing":
             assert spy.units == 0

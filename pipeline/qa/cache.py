@@ -49,7 +49,7 @@ __all__ = ["SCHEMA", "QaCache", "Spoilt", "decode", "decode_part", "encode", "en
            "text_digest"]
 
 #: Bumped when the file's tables or the encoding of findings change.
-SCHEMA = 2
+SCHEMA = 3
 
 _TABLES = """
 CREATE TABLE meta (schema INTEGER NOT NULL, layout TEXT NOT NULL);
@@ -58,7 +58,7 @@ CREATE TABLE articles (path TEXT PRIMARY KEY, locale TEXT NOT NULL, source_local
     sha256 TEXT NOT NULL, sources BLOB NOT NULL, targets BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE units (locale TEXT NOT NULL, key BLOB NOT NULL, findings TEXT, PRIMARY KEY (locale, key))
     WITHOUT ROWID;
-CREATE TABLE parts (owner TEXT NOT NULL, part TEXT NOT NULL, findings TEXT);
+CREATE TABLE parts (owner TEXT NOT NULL, part TEXT NOT NULL, findings TEXT, counts TEXT);
 CREATE UNIQUE INDEX parts_by_key ON parts (owner, part);
 """
 #: How this machine stores the digests of an article's texts (an array of C unsigned ints).
@@ -230,6 +230,9 @@ class QaCache:
                     db.execute("INSERT INTO meta VALUES (?, ?)", (SCHEMA, _LAYOUT))
                 elif db.execute("SELECT schema, layout FROM meta").fetchall() != [(SCHEMA, _LAYOUT)]:
                     raise sqlite3.DatabaseError("another schema")
+                # a crash loses at most the last run's changes, never the file's consistency
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
                 if self.store.path is not None:  # to prune unit entries the TM no longer has
                     db.execute("ATTACH DATABASE ? AS tm", (f"{Path(self.store.path).resolve().as_uri()}?mode=ro",))
                 db.execute("BEGIN IMMEDIATE")
@@ -285,7 +288,7 @@ class QaCache:
             if "gone" in temporary:
                 self._db.execute("DELETE FROM parts WHERE (owner, part) IN (SELECT owner, part FROM temp.gone)")
             if "pending" in temporary:
-                self._db.execute("INSERT OR REPLACE INTO parts SELECT owner, part, findings FROM temp.pending")
+                self._db.execute("INSERT OR REPLACE INTO parts SELECT owner, part, findings, counts FROM temp.pending")
             stale = [name for (name,) in self._db.execute("SELECT name FROM owners") if name not in self._owners]
             self._db.executemany("DELETE FROM parts WHERE owner = ?", ((name,) for name in stale))
             self._db.executemany("DELETE FROM owners WHERE name = ?", ((name,) for name in stale))
@@ -398,11 +401,23 @@ class QaCache:
         return [part for (part,) in self._read("SELECT part FROM parts WHERE owner = ?" + (_RECHECK if recheck else ""),
                                                (owner,))]
 
-    def parts(self, owner: str) -> Iterator[tuple[str, str]]:
-        """``(part, findings JSON)`` of a valid owner's stored parts, in key order.  What
-        :meth:`replace` writes is only seen after :meth:`commit`."""
+    def parts(self, owner: str) -> Iterator[tuple[str, str, int]]:
+        """``(part, counts JSON, row)`` of a valid owner's stored parts, in key order (the findings
+        themselves are read by :meth:`findings` of the row, when needed).  What :meth:`put` writes
+        for a valid owner is only seen after :meth:`commit`."""
         assert owner in self._valid
-        return self._read("SELECT part, findings FROM parts WHERE owner = ? ORDER BY part", (owner,))
+        return self._read("SELECT part, counts, rowid FROM parts WHERE owner = ? ORDER BY part", (owner,))
+
+    def findings(self, row: int) -> str:
+        """The findings JSON of the stored part at ``row`` (:meth:`parts`)."""
+        assert self._db is not None
+        try:
+            found = self._db.execute("SELECT findings FROM parts WHERE rowid = ?", (row,)).fetchone()
+        except sqlite3.Error as exc:
+            self.spoilt(str(exc))
+        if found is None or not isinstance(found[0], str):
+            self.spoilt(f"part {row} has no findings")
+        return found[0]  # type: ignore[no-any-return]
 
     def forget(self, owner: str, parts: Iterable[str]) -> None:
         """Forget ``owner``'s ``parts`` at :meth:`commit` (:meth:`parts` may be reading them now)."""
@@ -414,18 +429,21 @@ class QaCache:
             return self._failed_write()
         self._write("INSERT INTO temp.gone VALUES (?, ?)", ((owner, part) for part in parts))
 
-    def put(self, owner: str, part: str, findings: str | None) -> None:
-        """Store ``owner``'s ``part`` with its findings (JSON, or None for "recheck"): at once for an
-        owner that started afresh, else at :meth:`commit` (:meth:`parts` may be reading)."""
+    def put(self, owner: str, part: str, findings: str | None, counts: str) -> None:
+        """Store ``owner``'s ``part`` with its findings (JSON, or None for "recheck") and their
+        counts (JSON): at once for an owner that started afresh, else at :meth:`commit`
+        (:meth:`parts` may be reading)."""
         if self._db is None or not self._writable:
             return
+        row = [(owner, part, findings, counts)]
         if owner in self._valid:
             try:
-                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS pending (owner TEXT, part TEXT, findings TEXT)")
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS pending (owner TEXT, part TEXT, findings TEXT,"
+                                 " counts TEXT)")
             except sqlite3.Error:
                 return self._failed_write()
-            return self._write("INSERT INTO temp.pending VALUES (?, ?, ?)", [(owner, part, findings)])
-        self._write("INSERT INTO parts VALUES (?, ?, ?)", [(owner, part, findings)])
+            return self._write("INSERT INTO temp.pending VALUES (?, ?, ?, ?)", row)
+        self._write("INSERT INTO parts VALUES (?, ?, ?, ?)", row)
 
     # -- units of the segment checks ---------------------------------------------------
 

@@ -54,7 +54,8 @@ def _quartiles(store: Store, min_chars: int, locales: list[str] | None = None
                ) -> dict[str, tuple[int, Any, Any, Any]]:
     """:meth:`Store.qa_length_quartiles`, same values: the ratios are computed by the same SQL
     expression, once per unit weighted by its repetitions instead of once per occurrence (a
-    unit's locale is its articles'), and ranked by SQLite.  Memory: nothing per unit.
+    unit's locale is its articles'), read in order from the store's index on that expression
+    (``units_by_length_ratio``).  Memory: nothing per unit.
     ``locales``: only those (None: all).
 
     TODO: read-only SQL that belongs in the store (proposed as the body of ``qa_length_quartiles``).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
@@ -197,35 +198,67 @@ def _dirty(store: Store, cache: QaCache, owner: str, by: str) -> set[str]:
     return dirty
 
 
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A part read back from the cache as the tally sees it: its counts, its findings on demand
+    (the tally needs them only while a check of the part has findings to keep for the reports)."""
+
+    counts: list[list[Any]]
+    """``[check, severity, locale, similarity bucket (-1: none), n]`` rows (:func:`_counts`)."""
+    load: Callable[[], list[Finding]]
+    """The part's findings, read and decoded."""
+
+
+def _bucket(finding: Finding) -> int:
+    """The similarity histogram's bucket of a finding, or -1 (the summary's ``similarity_histogram``)."""
+    similarity = finding.extra.get("similarity")
+    return min(int(similarity * 10), 9) if isinstance(similarity, float | int) and finding.line else -1
+
+
+def _counts(findings: Iterable[Finding]) -> str:
+    """What :class:`Stored` counts, as JSON."""
+    counted = Counter((f.check, f.severity, f.locale, _bucket(f)) for f in findings)
+    return json.dumps([[*key, n] for key, n in counted.items()], ensure_ascii=False)
+
+
 def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[Finding],
-            part_of: Callable[[Finding], tuple[str, ...]]) -> Iterator[Finding]:
+            part_of: Callable[[Finding], tuple[str, ...]]) -> Iterator[Finding | Stored]:
     """``fresh`` findings (those of the ``dirty`` parts, or of every part when None) and the
-    stored findings of the other parts, in part order; the fresh parts are stored for next time."""
-    stored = iter(()) if dirty is None else ((part, text) for part, text in cache.parts(owner) if part not in dirty)
+    stored parts of the others, in part order; the fresh parts are stored for next time."""
+    stored = iter(()) if dirty is None else (row for row in cache.parts(owner) if row[0] not in dirty)
     if dirty:
         cache.forget(owner, dirty)
 
-    def read(part: str, text: str) -> list[Finding]:
+    def load(part: str, row: int) -> list[Finding]:
         try:
-            return decode_part(text)
+            return decode_part(cache.findings(row))
         except (ValueError, TypeError) as exc:
             cache.spoilt(f"{owner} part {part!r} unreadable ({exc})")
+
+    def read(part: str, text: str, row: int) -> Stored:
+        try:
+            counts = json.loads(text)
+            if not all(len(row) == 5 for row in counts):
+                raise ValueError("not five fields")
+        except (ValueError, TypeError) as exc:
+            cache.spoilt(f"{owner} part {part!r} counts unreadable ({exc})")
+        return Stored(counts, lambda: load(part, row))
 
     waiting = next(stored, None)
     for key, group in itertools.groupby(fresh, key=lambda f: part_key(*part_of(f))):
         while waiting is not None and waiting[0] < key:
-            yield from read(*waiting)
+            yield read(*waiting)
             waiting = next(stored, None)
         findings = list(group)
-        cache.put(owner, key, encode_part(findings))
+        cache.put(owner, key, encode_part(findings), _counts(findings))
         yield from findings
     while waiting is not None:
-        yield from read(*waiting)
+        yield read(*waiting)
         waiting = next(stored, None)
 
 
 def _findings(store: Store, contexts: list[CheckContext], cache: QaCache | None = None
-              ) -> Generator[Finding, None, None]:
+              ) -> Generator[Finding | Stored, None, None]:
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
     if segmentwise:
         try:
@@ -287,13 +320,34 @@ class _Tally:
         self.by_severity[finding.severity] += 1
         self.by_locale.setdefault(finding.locale, Counter())[finding.check] += 1
         self.locale_severity.setdefault(finding.locale, Counter())[finding.severity] += 1
-        if isinstance(finding.extra.get("similarity"), float | int) and finding.line:
-            self.similarity[min(int(finding.extra["similarity"] * 10), 9)] += 1
+        bucket = _bucket(finding)
+        if bucket >= 0:
+            self.similarity[bucket] += 1
         if self.kept_per_check[finding.check] < self.max_findings:
             self.kept_per_check[finding.check] += 1
             self.kept.append(finding)
         else:
             self.truncated[finding.check] += 1
+
+
+    def add_stored(self, part: Stored) -> None:
+        """Count a stored part: by its counts when none of its checks has findings left to keep
+        (and no finding is to be suppressed or listed), else finding by finding."""
+        if self.fingerprints or self.everything is not None or any(
+                self.kept_per_check[check] < self.max_findings for check, *_ in part.counts):
+            for finding in part.load():
+                self.add(finding)
+            return
+        for check, severity, locale, bucket, n in part.counts:
+            entry = self.by_check[check]
+            entry["count"] += n
+            entry["by_severity"][severity] += n
+            self.by_severity[severity] += n
+            self.by_locale.setdefault(locale, Counter())[check] += n
+            self.locale_severity.setdefault(locale, Counter())[severity] += n
+            if bucket >= 0:
+                self.similarity[bucket] += n
+            self.truncated[check] += n
 
 
 class _Nothing:
@@ -324,8 +378,11 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
         try:
             # closed here, not when collected: a run that stops leaves the cache it found
             with closing(qa_cache or _Nothing()), closing(_findings(store, contexts, qa_cache)) as found:
-                for finding in found:
-                    tally.add(finding)
+                for item in found:
+                    if isinstance(item, Finding):
+                        tally.add(item)
+                    else:
+                        tally.add_stored(item)
                 if qa_cache is not None:
                     qa_cache.commit()
             break
