@@ -124,6 +124,12 @@ _UNITS_BY_LENGTH_RATIO = (
     "CREATE INDEX units_by_length_ratio ON units (target_locale,"
     " CAST(length(target_text) AS REAL) / length(source_text), length(source_text), length(target_text), repetitions)")
 
+#: Units by their first occurrence, with what an export's fragment key is made of: which units an
+#: article shows first and their counts are read from the index alone (:meth:`Store.first_unit_keys`),
+#: and one article's units are found by their first occurrences (:meth:`Store.first_units`).
+_UNITS_BY_FIRST = ("CREATE INDEX units_by_first ON units (source_locale, target_locale, first, key, repetitions,"
+                   " mt_repetitions)")
+
 #: ``units.repetitions``/``mt_repetitions`` are kept by :class:`Store` (see
 #: :meth:`Store.refresh_counts`): triggers rewrote a unit row for every occurrence
 #: inserted or deleted, the largest cost of writing a TM.
@@ -147,6 +153,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0006_units_first", _UNITS_FIRST),
     ("0007_units_by_target_text", _UNITS_BY_TARGET_TEXT),
     ("0008_units_by_length_ratio", _UNITS_BY_LENGTH_RATIO),
+    ("0009_units_by_first", _UNITS_BY_FIRST),
 )
 
 #: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``)
@@ -461,6 +468,22 @@ class Store:
         " FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id"
         " WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq"
     )
+
+    def first_unit_keys(self, source_locale: str, target_locale: str) -> Iterator[tuple[str, str, int, bytes, int, int]]:
+        """``(path, sha256, seq, unit key, repetitions, mt_repetitions)`` of the units of one locale
+        pair, in :meth:`units` order: what each article's units are, without their texts."""
+        return self._rows(
+            "SELECT f.path, f.sha256, o.seq, u.key, u.repetitions, u.mt_repetitions"
+            " FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id"
+            " WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq", (source_locale, target_locale))
+
+    def first_units(self, source_locale: str, target_locale: str, path: str) -> list[tuple[Any, ...]]:
+        """The rows of :meth:`unit_tuples` whose first occurrence is in article ``path``."""
+        columns = self._UNIT_SQL[:self._UNIT_SQL.index(" FROM ")]
+        return self.db.execute(
+            f"{columns} FROM files f CROSS JOIN occurrences o ON o.file_id = f.id"
+            " CROSS JOIN units u ON u.source_locale = ? AND u.target_locale = ? AND u.first = o.id"
+            " WHERE f.path = ? ORDER BY o.seq", (source_locale, target_locale, path)).fetchall()
 
     def units(self, source_locale: str, target_locale: str) -> Iterator[UnitRow]:
         """Stream the units of one locale pair, in order of first occurrence."""

@@ -155,6 +155,12 @@ class _Failing:
     def unit_tuples(self, *args):
         return self._fail(self.store.unit_tuples(*args))
 
+    def first_unit_keys(self, *args):
+        return self._fail(self.store.first_unit_keys(*args))
+
+    def first_units(self, *args):
+        return self.store.first_units(*args)
+
     def segments(self, *args):
         return self._fail(self.store.segments(*args))
 

@@ -370,17 +370,35 @@ def _tus(rows: list[tuple[Any, ...]], src_tuv: str, tgt_tuv: str,
     return "".join(parts), [len(rows), clean.count]
 
 
-_FILE = operator.itemgetter(9)  # UnitRow.file: the article of the unit's first occurrence
+_PATH = operator.itemgetter(0)  # Store.first_unit_keys: the article of the unit's first occurrence
 
 
 def _is_mt(row: tuple[Any, ...]) -> bool:
     return bool(row[8] == row[7])  # UnitRow.is_mt: every occurrence is machine translation
 
 
+class _ArticleUnits:
+    """The rows of the units an article shows first, read once and only when a fragment is rendered."""
+
+    def __init__(self, store: Any, source_locale: str, target_locale: str, path: str, split_mt: bool) -> None:
+        self._read = functools.partial(store.first_units, source_locale, target_locale, path)
+        self._rows: list[tuple[Any, ...]] | None = None
+        self._split_mt = split_mt
+
+    def tus(self, mt: bool, src_tuv: str, tgt_tuv: str, candidates: _Candidates | None) -> tuple[str, list[int]]:
+        """:func:`_tus` of the units (with ``--split-mt``, those that are machine translation or not)."""
+        if self._rows is None:
+            self._rows = self._read()
+        rows = self._rows if not self._split_mt else [row for row in self._rows if _is_mt(row) == mt]
+        return _tus(rows, src_tuv, tgt_tuv, candidates)
+
+
 def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stamp: str,
                 candidates: _Candidates | None) -> Iterator[Output]:
     """The pair's TMX (and its MT-only one with ``--split-mt``): the units first seen in each
-    article are one fragment, keyed by a digest of their rows (texts, counts, provenance)."""
+    article are one fragment, keyed by a digest of what their rows are made of (the article's
+    content hash, the units' keys and counts), read without their texts; only the fragments
+    rendered read their rows."""
     src, tgt = language_tag(source_locale), language_tag(target_locale)
     src_tuv, tgt_tuv = escape_attr(src), escape_attr(tgt)
     name = f"{file_stem(src)}_{file_stem(tgt)}.tmx"
@@ -390,20 +408,19 @@ def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stam
     writers: dict[bool, _TmxWriter] = {}
     try:
         writers[False] = _TmxWriter(ctx, f"tmx/{name}", src, stamp, {"x-tmpipe-target-locale": tgt}, layout_key)
-        for path, group in groupby(ctx.store.unit_tuples(source_locale, target_locale), key=_FILE):
-            rows = list(group)
-            key = blake2b(repr([row[1:] for row in rows]).encode("utf-8", "surrogatepass"),
-                          digest_size=16).hexdigest()  # every field but the TM's row id
-            parts = {False: rows}
-            if split_mt:
-                parts = {mt: [row for row in rows if _is_mt(row) == mt] for mt in (False, True)}
-            for mt, part in parts.items():
-                if not part:
-                    continue
+        store = ctx.store
+        for path, group in groupby(store.first_unit_keys(source_locale, target_locale), key=_PATH):
+            keys = list(group)
+            # the article's content, and the units it shows first with their counts: every field
+            # of their rows (texts from the unit key, provenance from the content)
+            key = blake2b(repr([keys[0][1]] + [row[2:] for row in keys]).encode(), digest_size=16).hexdigest()
+            flags = {False} if not split_mt else {bool(row[4] == row[5]) for row in keys}
+            part = _ArticleUnits(store, source_locale, target_locale, path, split_mt)
+            for mt in sorted(flags):
                 if mt not in writers:
                     writers[True] = _TmxWriter(ctx, f"tmx/mt/{name}", src, stamp, {
                         "x-tmpipe-target-locale": tgt, "x-tmpipe-content": "machine translation only"}, layout_key)
-                writers[mt].fragment(path, key, lambda: _tus(part, src_tuv, tgt_tuv, candidates), reuse)
+                writers[mt].fragment(path, key, functools.partial(part.tus, mt, src_tuv, tgt_tuv, candidates), reuse)
     except BaseException as exc:
         for writer in writers.values():
             writer.abort(exc)
