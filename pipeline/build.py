@@ -130,6 +130,11 @@ def file_stat(path: Path, now_ns: int | None = None) -> str | None:
     return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
 
 
+#: Articles extracted before the readers' indexes are dropped until the end (and a quarter of the
+#: TM's): below that, keeping them up to date costs less than building them again.
+_DEFER_AFTER = 200
+
+
 def _extract(task: tuple[Source, str | None, str]) -> DocRows | tuple[str, str | None]:
     """Pool worker: ``extract_source`` over one task tuple, returning the rows the store writes
     (plain tuples: cheap to send back, and the TM's process only runs SQL), or ``(path, stat)``
@@ -161,11 +166,15 @@ def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1, engi
                 continue
             yield source, sha, source_locale
 
+    deferred = False  # the readers' indexes, while many articles are written (a first build)
     with open_engine(engine, jobs, scheduler) as imap:
         for result in imap(_extract, tasks()):
             if isinstance(result, DocRows):
                 stats.extracted += 1
                 seen.add(result.path)
+                if not deferred and stats.extracted > max(_DEFER_AFTER, len(known) // 4):
+                    store.defer_indexes()
+                    deferred = True
                 store.put_rows(result)
             else:
                 path, stat = result
@@ -181,6 +190,8 @@ def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1, engi
     stats.unchanged = stats.seen - stats.extracted
     stats.removed = store.remove(path for path in known if path not in seen)
     store.prune_units()
+    if deferred:
+        store.restore_indexes()
     return stats
 
 

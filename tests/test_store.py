@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import build
 from pipeline.build import extract_corpus, extract_source, file_stat
-from pipeline.store import MIGRATIONS, open_store
+from pipeline.store import MIGRATIONS, Store, open_store
 
 PAIR = '<span data-ttu-id="{i}">{t}</span><span class="sxs-lookup"><span data-stu-id="{i}">{s}</span></span>\n\n'
 
@@ -155,6 +156,53 @@ def test_migrations_are_recorded_and_the_file_is_sound(corpus: Path, tmp_path: P
     assert [name for (name,) in db.execute("SELECT name FROM schema_migrations")] == [m[0] for m in MIGRATIONS]
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
+
+
+def _indexes(db_path: Path) -> list[tuple[str, str]]:
+    db = sqlite3.connect(db_path)
+    try:
+        return sorted(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+    finally:
+        db.close()
+
+
+def test_readers_indexes_dropped_for_a_large_write_come_back_built_alike(corpus: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    kept, deferred = tmp_path / "kept.sqlite", tmp_path / "deferred.sqlite"
+    update(corpus, kept)
+    monkeypatch.setattr(build, "_DEFER_AFTER", 1)  # dropped after the first article
+    dropped = []
+    defer = Store.defer_indexes
+    monkeypatch.setattr(Store, "defer_indexes", lambda self: (dropped.append(1), defer(self)))
+    update(corpus, deferred)
+    assert dropped == [1]
+    assert _indexes(deferred) == _indexes(kept)
+    assert dump(deferred) == dump(kept)
+    db = sqlite3.connect(deferred)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+
+
+def test_a_write_that_stops_after_dropping_the_readers_indexes_leaves_them(corpus: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    db_path = tmp_path / "tm.sqlite"
+    open_store(db_path).close()
+    before = _indexes(db_path)
+    monkeypatch.setattr(build, "_DEFER_AFTER", 1)
+    put_rows = Store.put_rows
+
+    def failing(self: Store, rows: object) -> None:
+        if self.db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 2:
+            raise KeyboardInterrupt
+        put_rows(self, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "put_rows", failing)
+    store = open_store(db_path)
+    with pytest.raises(KeyboardInterrupt):
+        extract_corpus([corpus], store)
+    store.close()  # not committed: rolled back
+    assert _indexes(db_path) == before
+    assert {"units_by_first", "units_by_target_text"} <= {name for name, _ in before}
 
 
 def test_anomalies_and_unpaired_text_are_stored(tmp_path: Path) -> None:
