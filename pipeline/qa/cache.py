@@ -21,15 +21,19 @@ Principles:
    stops (an error, a Ctrl-C) leaves the cache it found.  An unreadable or foreign file is
    replaced; no cache problem ever fails a run (the cache can only make it faster).
 5. Findings are stored as JSON; a part or unit whose findings JSON cannot hold (a unit's: do
-   not read back equal) is stored as "recheck" (NULL) and recomputed on every run.  A part that does not read back (a damaged
-   file) makes the run start again without the file.
+   not read back equal) is stored as "recheck" (NULL) and recomputed on every run.  A part that
+   does not read back (a damaged file) makes the run count again without the file.
+6. Each part also keeps its counts (check, severity, locale): once a check has as many findings
+   as the reports keep, its stored parts are counted, not read.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
+import operator
 import sqlite3
 import sys
 import zlib
@@ -45,8 +49,8 @@ from ..store import Store
 from .findings import Finding
 from .registry import CheckContext
 
-__all__ = ["SCHEMA", "QaCache", "Spoilt", "decode", "decode_part", "encode", "encode_part", "part_key", "settings_digest",
-           "text_digest"]
+__all__ = ["SCHEMA", "QaCache", "Spoilt", "decode", "decode_part", "encode", "encode_part", "part_key",
+           "settings_digest", "text_digest"]
 
 #: Bumped when the file's tables or the encoding of findings change.
 SCHEMA = 3
@@ -336,25 +340,25 @@ class QaCache:
         return self._old_texts[side]
 
     def _remember_articles(self) -> None:
-        """Write the changed articles' rows as the TM has them now (the removed ones go)."""
+        """Write the changed articles' rows as the TM has them now (the removed ones go), one
+        article at a time."""
         assert self._db is not None
         self._db.executemany("DELETE FROM articles WHERE path = ?", ((path,) for path in self.changed))
-        rows: dict[str, list[Any]] = {}
-        for path, locale, source_locale, sha in self.store.db.execute(
-                "SELECT f.path, f.locale, f.source_locale, f.sha256 FROM temp.qa_changed c"
-                " JOIN files f ON f.path = c.path"):
-            rows[path] = [locale, source_locale, sha, set(), set()]
         crc32, seed = zlib.crc32, _seed
-        for path, locale, source_text, target_text in self.store.db.execute(
-                "SELECT f.path, u.target_locale, u.source_text, u.target_text FROM temp.qa_changed c"
-                " JOIN files f ON f.path = c.path JOIN occurrences o ON o.file_id = f.id"
-                " JOIN units u ON u.id = o.unit_id"):
-            row = rows[path]  # text_digest() inline: one call per text of every article in a full run
-            row[3].add(crc32(source_text.encode("utf-8", "surrogatepass"), seed(locale)))
-            row[4].add(crc32(target_text.encode("utf-8", "surrogatepass"), seed(locale)))
-        self._db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)", (
-            (path, locale, source_locale, sha, array("I", sources).tobytes(), array("I", targets).tobytes())
-            for path, (locale, source_locale, sha, sources, targets) in rows.items()))
+        rows = self.store.db.execute(  # in the order of qa_changed's paths: one article after the other
+            "SELECT f.path, f.locale, f.source_locale, f.sha256, u.target_locale, u.source_text, u.target_text"
+            " FROM temp.qa_changed c JOIN files f ON f.path = c.path"
+            " LEFT JOIN occurrences o ON o.file_id = f.id LEFT JOIN units u ON u.id = o.unit_id ORDER BY c.path")
+        for (path, locale, source_locale, sha), texts in itertools.groupby(rows, key=operator.itemgetter(0, 1, 2, 3)):
+            sources: set[int] = set()
+            targets: set[int] = set()
+            for *_, target_locale, source_text, target_text in texts:
+                if source_text is not None:  # text_digest() inline: once per text of every article in a full run
+                    sources.add(crc32(source_text.encode("utf-8", "surrogatepass"), seed(target_locale)))
+                    targets.add(crc32(target_text.encode("utf-8", "surrogatepass"), seed(target_locale)))
+            self._db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)", (
+                path, locale, source_locale, sha, array("I", sorted(sources)).tobytes(),
+                array("I", sorted(targets)).tobytes()))
 
     # -- owners and parts ------------------------------------------------------------
 
@@ -394,12 +398,11 @@ class QaCache:
             self._failed_write()
         return False
 
-    def part_keys(self, owner: str, *, recheck: bool = False) -> list[str]:
-        """The keys of a valid owner's stored parts (with ``recheck``, only those stored as
-        "recheck" or not as :func:`encode_part` writes)."""
+    def part_keys(self, owner: str, *, recheck: bool = False) -> Iterator[str]:
+        """The keys of a valid owner's stored parts (with ``recheck``, only those stored as "recheck")."""
         assert owner in self._valid
-        return [part for (part,) in self._read("SELECT part FROM parts WHERE owner = ?" + (_RECHECK if recheck else ""),
-                                               (owner,))]
+        for (part,) in self._read("SELECT part FROM parts WHERE owner = ?" + (_RECHECK if recheck else ""), (owner,)):
+            yield part
 
     def parts(self, owner: str) -> Iterator[tuple[str, str, int]]:
         """``(part, counts JSON, row)`` of a valid owner's stored parts, in key order (the findings
@@ -446,6 +449,11 @@ class QaCache:
         self._write("INSERT INTO parts VALUES (?, ?, ?, ?)", row)
 
     # -- units of the segment checks ---------------------------------------------------
+
+    @property
+    def holds_units(self) -> bool:
+        """Whether unit entries may be looked up (the segment checks' digest is the stored one)."""
+        return self._db is not None and SEGMENT in self._valid
 
     def units(self, locale: str, keys: Sequence[bytes]) -> dict[bytes, str | None]:
         """Unit key → stored findings (JSON) of those of ``keys`` the cache holds for ``locale``."""

@@ -111,9 +111,11 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext], c
     With ``cache``, a unit it holds is not checked, and the units checked are written to it."""
     found: dict[int, tuple[Finding, ...]] = {}
     checks = [(ctx.info.func, ctx) for ctx in segmentwise]
-    rows = store.db.execute(_QA_UNITS.format(files), (locale,)).fetchall() if cache is not None \
-        else store.db.execute(_QA_UNITS.format(files), (locale,))
-    known = cache.units(locale, [row[0] for row in rows]) if cache is not None else {}
+    rows: Iterable[tuple[Any, ...]] = store.db.execute(_QA_UNITS.format(files), (locale,))
+    known: dict[bytes, str | None] = {}
+    if cache is not None and cache.holds_units:  # a rebuild: the changed articles' units, looked up in batches
+        rows = list(rows)
+        known = cache.units(locale, [row[0] for row in rows])
     kept: list[tuple[bytes, str | None]] = []
     hits = misses = 0
     for key, source_raw, target_raw, source_text, target_text, source_locale, unit_id, source_codes, target_codes in (
@@ -137,6 +139,9 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext], c
         if cache is not None:
             misses += 1
             kept.append((key, encode(findings, source_raw, target_raw)))
+            if len(kept) >= 1000:
+                cache.keep(locale, kept)
+                kept.clear()
     if cache is not None:
         cache.hits += hits
         cache.misses += misses
