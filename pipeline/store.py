@@ -118,11 +118,13 @@ _UNITS_BY_SOURCE_TEXT = "CREATE INDEX units_by_source_text ON units (target_loca
 _UNITS_BY_TARGET_TEXT = "CREATE INDEX units_by_target_text ON units (target_locale, target_text)"
 
 #: Units by locale and target/source length ratio (with what QA's ``length-ratio`` filters and weighs
-#: by): the quartiles of a locale are read in order from the index alone, not sorted from the texts.
+#: by, and whether a text holds a NUL, where SQLite's ``length()`` stops): the quartiles of a locale
+#: are read in order from the index alone, not sorted from the texts, and its outliers found in it.
 #: The expression must stay the one the queries use (``pipeline/qa/length.py``).
 _UNITS_BY_LENGTH_RATIO = (
     "CREATE INDEX units_by_length_ratio ON units (target_locale,"
-    " CAST(length(target_text) AS REAL) / length(source_text), length(source_text), length(target_text), repetitions)")
+    " CAST(length(target_text) AS REAL) / length(source_text), length(source_text), length(target_text), repetitions,"
+    " instr(CAST(source_text AS BLOB), X'00') + instr(CAST(target_text AS BLOB), X'00'))")
 
 #: Units by their first occurrence, with what an export's fragment key is made of: which units an
 #: article shows first and their counts are read from the index alone (:meth:`Store.first_unit_keys`),

@@ -53,7 +53,7 @@ __all__ = ["SCHEMA", "QaCache", "Spoilt", "decode", "decode_part", "encode", "en
            "settings_digest", "text_digest"]
 
 #: Bumped when the file's tables or the encoding of findings change.
-SCHEMA = 3
+SCHEMA = 4
 
 _TABLES = """
 CREATE TABLE meta (schema INTEGER NOT NULL, layout TEXT NOT NULL);
@@ -62,8 +62,9 @@ CREATE TABLE articles (path TEXT PRIMARY KEY, locale TEXT NOT NULL, source_local
     sha256 TEXT NOT NULL, sources BLOB NOT NULL, targets BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE units (locale TEXT NOT NULL, key BLOB NOT NULL, findings TEXT, PRIMARY KEY (locale, key))
     WITHOUT ROWID;
-CREATE TABLE parts (owner TEXT NOT NULL, part TEXT NOT NULL, findings TEXT, counts TEXT);
+CREATE TABLE parts (owner TEXT NOT NULL, part TEXT NOT NULL, findings TEXT, counts TEXT, digest INTEGER);
 CREATE UNIQUE INDEX parts_by_key ON parts (owner, part);
+CREATE INDEX parts_by_digest ON parts (owner, digest) WHERE digest IS NOT NULL;
 """
 #: How this machine stores the digests of an article's texts (an array of C unsigned ints).
 _LAYOUT = f"{sys.byteorder}:{array('I').itemsize}"
@@ -292,7 +293,8 @@ class QaCache:
             if "gone" in temporary:
                 self._db.execute("DELETE FROM parts WHERE (owner, part) IN (SELECT owner, part FROM temp.gone)")
             if "pending" in temporary:
-                self._db.execute("INSERT OR REPLACE INTO parts SELECT owner, part, findings, counts FROM temp.pending")
+                self._db.execute("INSERT OR REPLACE INTO parts SELECT owner, part, findings, counts, digest"
+                                 " FROM temp.pending")
             stale = [name for (name,) in self._db.execute("SELECT name FROM owners") if name not in self._owners]
             self._db.executemany("DELETE FROM parts WHERE owner = ?", ((name,) for name in stale))
             self._db.executemany("DELETE FROM owners WHERE name = ?", ((name,) for name in stale))
@@ -432,21 +434,56 @@ class QaCache:
             return self._failed_write()
         self._write("INSERT INTO temp.gone VALUES (?, ?)", ((owner, part) for part in parts))
 
-    def put(self, owner: str, part: str, findings: str | None, counts: str) -> None:
-        """Store ``owner``'s ``part`` with its findings (JSON, or None for "recheck") and their
-        counts (JSON): at once for an owner that started afresh, else at :meth:`commit`
-        (:meth:`parts` may be reading)."""
+    def put(self, owner: str, part: str, findings: str | None, counts: str, digest: int | None = None) -> None:
+        """Store ``owner``'s ``part`` with its findings (JSON, or None for "recheck"), their counts
+        (JSON) and, for a text group, its text's :func:`text_digest`: at once for an owner that
+        started afresh, else at :meth:`commit` (:meth:`parts` may be reading)."""
         if self._db is None or not self._writable:
             return
-        row = [(owner, part, findings, counts)]
+        row = [(owner, part, findings, counts, digest)]
         if owner in self._valid:
             try:
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS pending (owner TEXT, part TEXT, findings TEXT,"
-                                 " counts TEXT)")
+                                 " counts TEXT, digest INTEGER)")
             except sqlite3.Error:
                 return self._failed_write()
-            return self._write("INSERT INTO temp.pending VALUES (?, ?, ?, ?)", row)
-        self._write("INSERT INTO parts VALUES (?, ?, ?, ?)", row)
+            return self._write("INSERT INTO temp.pending VALUES (?, ?, ?, ?, ?)", row)
+        self._write("INSERT INTO parts VALUES (?, ?, ?, ?, ?)", row)
+
+    def count_from(self, owner: str, first: str, dirty: Iterable[str]) -> list[list[Any]]:
+        """The counts (:func:`~pipeline.qa.runner._counts` rows) of a valid owner's stored parts from
+        key ``first`` on, ``dirty`` ones left out, summed by SQLite."""
+        assert owner in self._valid and self._db is not None
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS qa_dirty (part TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM temp.qa_dirty")
+            self._db.executemany("INSERT OR IGNORE INTO temp.qa_dirty VALUES (?)", ((part,) for part in dirty))
+            return [list(row) for row in self._db.execute(
+                "SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),"
+                "   json_extract(j.value, '$[3]'), SUM(json_extract(j.value, '$[4]'))"
+                " FROM parts p, json_each(p.counts) j"
+                " WHERE p.owner = ? AND p.part >= ? AND p.part NOT IN (SELECT part FROM temp.qa_dirty)"
+                " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", (owner, first))]
+        except sqlite3.Error as exc:
+            self.spoilt(str(exc))
+
+    def parts_of_texts(self, owner: str, digests: Iterable[int]) -> Iterator[str]:
+        """The keys of a valid owner's stored text groups whose text's digest is one of ``digests``."""
+        assert owner in self._valid and self._db is not None
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS qa_digests (d INTEGER PRIMARY KEY)")
+            self._db.execute("DELETE FROM temp.qa_digests")
+            self._db.executemany("INSERT OR IGNORE INTO temp.qa_digests VALUES (?)", ((d,) for d in digests))
+        except sqlite3.Error as exc:
+            self.spoilt(str(exc))
+        for (part,) in self._read("SELECT part FROM parts WHERE owner = ? AND digest IN (SELECT d FROM temp.qa_digests)",
+                                  (owner,)):
+            yield part
+
+    def old_locale(self, path: str) -> str | None:
+        """The locale a changed article had when the cache last saw it (None: it is new)."""
+        known = self._known.get(path)
+        return known[0] if known is not None else None
 
     # -- units of the segment checks ---------------------------------------------------
 

@@ -85,17 +85,19 @@ def _quartiles(store: Store, min_chars: int, locales: list[str] | None = None
 
 def _outliers(store: Store, locale: str, min_chars: int, low: float, high: float) -> Iterator[tuple[Any, ...]]:
     """The occurrences of ``locale`` whose length ratio is outside ``low``–``high``, in corpus order:
-    SQL compares the ratios (the same double division as Python) so only outliers are read.  SQLite's
-    ``length()`` stops at a NUL character, so texts holding one are read too, for Python to judge.
+    SQL compares the ratios (the same double division as Python) so only outliers are read, looked
+    up in the store's ``units_by_length_ratio``.  SQLite's ``length()`` stops at a NUL character, so
+    texts holding one are read too, for Python to judge.
 
     TODO: read-only SQL that belongs in the store (proposed ``Store.qa_length_outliers``).
     """
     sql = ("SELECT f.path, o.line, o.seg_id, u.source_raw, u.target_raw, u.source_text, u.target_text"
-           " FROM files f JOIN occurrences o ON o.file_id = f.id JOIN units u ON u.id = o.unit_id"
-           " WHERE f.locale = ? AND ((length(u.source_text) >= ? AND length(u.target_text) > 0"
+           # the locale's units in the store's index on these expressions, then the outliers' occurrences
+           " FROM units u CROSS JOIN occurrences o ON o.unit_id = u.id JOIN files f ON f.id = o.file_id"
+           " WHERE u.target_locale = ? AND ((length(u.source_text) >= ? AND length(u.target_text) > 0"
            "   AND (CAST(length(u.target_text) AS REAL) / length(u.source_text) < ?"
            "        OR CAST(length(u.target_text) AS REAL) / length(u.source_text) > ?))"
-           "   OR instr(CAST(u.source_text AS BLOB), X'00') OR instr(CAST(u.target_text AS BLOB), X'00'))"
+           "   OR instr(CAST(u.source_text AS BLOB), X'00') + instr(CAST(u.target_text AS BLOB), X'00') > 0)"
            " ORDER BY f.path, o.seq")
     for row in store.db.execute(sql, (locale, min_chars, low, high)):
         yield row

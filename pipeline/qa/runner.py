@@ -11,11 +11,12 @@ the report outputs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -188,7 +189,7 @@ def _dirty(store: Store, cache: QaCache, owner: str, by: str) -> set[str]:
     if by == "article":
         dirty.update(part_key(locale, path) for path, locale in store.db.execute(
             "SELECT path, locale FROM files WHERE path IN (SELECT path FROM temp.qa_changed)"))
-        dirty.update(part for part in cache.part_keys(owner) if part.partition("\0")[2] in cache.changed)
+        dirty.update(part_key(locale, path) for path in cache.changed if (locale := cache.old_locale(path)))
     elif by == "locale":
         dirty.update(part_key(locale) for locale in cache.changed_locales)
     else:  # the texts of the changed articles now, and before: the groups they were in
@@ -198,8 +199,7 @@ def _dirty(store: Store, cache: QaCache, owner: str, by: str) -> set[str]:
             f" JOIN occurrences o ON o.file_id = f.id JOIN units u ON u.id = o.unit_id"))
         old = cache.old_texts(by)
         if old:
-            dirty.update(part for part in cache.part_keys(owner)
-                         if text_digest(*part.split("\0", 1)) in old)
+            dirty.update(cache.parts_of_texts(owner, old))
     return dirty
 
 
@@ -226,10 +226,18 @@ def _counts(findings: Iterable[Finding]) -> str:
     return json.dumps([[*key, n] for key, n in counted.items()], ensure_ascii=False)
 
 
+def _summed() -> list[Finding]:
+    raise AssertionError("parts summed by SQLite have no findings to read")
+
+
 def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[Finding],
-            part_of: Callable[[Finding], tuple[str, ...]]) -> Iterator[Finding | Stored]:
+            part_of: Callable[[Finding], tuple[str, ...]], texts: bool = False,
+            counted: Callable[[], bool] = lambda: False) -> Iterator[Finding | Stored]:
     """``fresh`` findings (those of the ``dirty`` parts, or of every part when None) and the
-    stored parts of the others, in part order; the fresh parts are stored for next time."""
+    stored parts of the others, in part order; the fresh parts are stored for next time (with
+    ``texts``, a part is a text group, stored with its text's digest).  Once ``counted()`` (the
+    tally keeps no more findings of the owner's checks), the stored parts left are summed by
+    SQLite as one :class:`Stored` and the fresh findings follow."""
     stored = iter(()) if dirty is None else (row for row in cache.parts(owner) if row[0] not in dirty)
     if dirty:
         cache.forget(owner, dirty)
@@ -249,21 +257,37 @@ def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[
             cache.spoilt(f"{owner} part {part!r} counts unreadable ({exc})")
         return Stored(counts, lambda: load(part, row))
 
+    def rest() -> Iterator[Stored]:
+        """The stored parts from ``waiting`` on, summed (the tally only counts them now)."""
+        assert waiting is not None
+        yield Stored(cache.count_from(owner, waiting[0], dirty or set()), _summed)
+
     waiting = next(stored, None)
-    for key, group in itertools.groupby(fresh, key=lambda f: part_key(*part_of(f))):
+    for fields, group in itertools.groupby(fresh, key=part_of):
+        key = part_key(*fields)
         while waiting is not None and waiting[0] < key:
+            if counted():
+                yield from rest()
+                waiting = None
+                break
             yield read(*waiting)
             waiting = next(stored, None)
         findings = list(group)
-        cache.put(owner, key, encode_part(findings), _counts(findings))
+        cache.put(owner, key, encode_part(findings), _counts(findings), text_digest(*fields) if texts else None)
         yield from findings
     while waiting is not None:
+        if counted():
+            yield from rest()
+            break
         yield read(*waiting)
         waiting = next(stored, None)
 
 
-def _findings(store: Store, contexts: list[CheckContext], cache: QaCache | None = None
+def _findings(store: Store, contexts: list[CheckContext], cache: QaCache | None = None,
+              counted: Callable[[Sequence[str]], bool] = lambda checks: False
               ) -> Generator[Finding | Stored, None, None]:
+    """Every finding, in report order; with ``cache``, the stored parts of what did not change
+    (:func:`_reused`; ``counted(checks)``: whether the tally keeps no more findings of ``checks``)."""
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
     if segmentwise:
         try:
@@ -274,8 +298,9 @@ def _findings(store: Store, contexts: list[CheckContext], cache: QaCache | None 
             else:
                 dirty = _dirty(store, cache, SEGMENT, "article")
                 files = _only_files(store, (part.partition("\0")[2] for part in dirty))
+                checks = [ctx.info.id for ctx in segmentwise]
                 yield from _reused(cache, SEGMENT, dirty, _segment_findings(store, segmentwise, cache, files),
-                                   _article_part)
+                                   _article_part, counted=lambda: counted(checks))
         finally:
             end_pass(segmentwise[0].cache)  # models and memos of the segment checks: not needed any more
     for ctx in contexts:
@@ -285,11 +310,12 @@ def _findings(store: Store, contexts: list[CheckContext], cache: QaCache | None 
         if cache is None or parts is None:
             yield from ctx.info.func(store, ctx)
         elif not cache.owner(ctx.info.id, settings_digest([ctx])):
-            yield from _reused(cache, ctx.info.id, None, ctx.info.func(store, ctx), parts.of)
+            yield from _reused(cache, ctx.info.id, None, ctx.info.func(store, ctx), parts.of, parts.by != "locale")
         else:
             dirty = _dirty(store, cache, ctx.info.id, parts.by)
             only = frozenset(tuple(part.split("\0")) for part in dirty)
-            yield from _reused(cache, ctx.info.id, dirty, ctx.info.func(store, replace(ctx, only=only)), parts.of)
+            yield from _reused(cache, ctx.info.id, dirty, ctx.info.func(store, replace(ctx, only=only)), parts.of,
+                               parts.by != "locale", functools.partial(counted, [ctx.info.id]))
 
 
 class _Tally:
@@ -334,6 +360,12 @@ class _Tally:
         else:
             self.truncated[finding.check] += 1
 
+
+    def counted(self, checks: Sequence[str]) -> bool:
+        """Whether findings of ``checks`` are only counted from now on: none is kept any more for
+        the reports, none is to be suppressed, none listed for a baseline."""
+        return not self.fingerprints and self.everything is None and all(
+            self.kept_per_check[check] >= self.max_findings for check in checks)
 
     def add_stored(self, part: Stored) -> None:
         """Count a stored part: by its counts when none of its checks has findings left to keep
@@ -382,7 +414,7 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
         qa_cache = QaCache(cache, store) if cache is not None else None
         try:
             # closed here, not when collected: a run that stops leaves the cache it found
-            with closing(qa_cache or _Nothing()), closing(_findings(store, contexts, qa_cache)) as found:
+            with closing(qa_cache or _Nothing()), closing(_findings(store, contexts, qa_cache, tally.counted)) as found:
                 for item in found:
                     if isinstance(item, Finding):
                         tally.add(item)
@@ -408,7 +440,7 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
         "by_locale_severity": {loc: {s: c.get(s, 0) for s in SEVERITIES} for loc, c in sorted(locale_severity.items())},
         "checks_run": [ctx.info.id for ctx in contexts],
         "checks_skipped": skipped,
-        "truncated": dict(truncated),
+        "truncated": {check: truncated[check] for check in CHECKS if truncated[check]},  # registry order
     }
     if "report:source-drift" in memo:
         files = memo["report:source-drift"]
