@@ -42,8 +42,8 @@ def run_qa(store: Store, out: Path, config: QaConfig | None = None, english: Pat
     ``baseline`` an earlier TM (path or store, enables ``version-drift``);
     ``suppress`` a baseline file of accepted findings (default: the config's);
     ``write_baseline`` writes every current finding's fingerprint to that file;
-    ``cache`` keeps the segment checks' findings per unit for the next run (a build's
-    ``OUT/.tmpipe-cache/qa-units.sqlite``): a unit already checked is not checked again.
+    ``cache`` keeps the findings for the next run (a build's ``OUT/.tmpipe-cache/qa.sqlite``,
+    :mod:`pipeline.qa.cache`): only what the articles changed since can affect is checked again.
     """
     from ..report import DEFAULT_REPORTS, ReportContext, get_report  # reports import qa.findings
 

@@ -188,8 +188,6 @@ class QaCache:
     def __init__(self, path: Path, store: Store) -> None:
         self.path = Path(path)
         self.store = store
-        self.hits = 0
-        self.misses = 0
         self._valid: set[str] = set()
         self._owners: set[str] = set()  # the owners of this run: the others' parts are out of date after it
         self._writable = True

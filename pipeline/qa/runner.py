@@ -1,7 +1,8 @@
 """Running the checks over a TM: segment checks once per unit, locale by locale, then the corpus checks.
 
-With a cache file (:mod:`pipeline.qa.unitcache`), a unit an earlier run checked with the same
-settings is not checked again: its stored findings are placed at its current occurrences.
+With a cache file (:mod:`pipeline.qa.cache`), findings are kept in parts (an article's segment
+findings, a text group's or a locale's corpus findings): a run recomputes only the parts that the
+articles changed since the last run can affect, and reads the others back in part order.
 
 Findings are counted as they come; suppressed ones (in the baseline file) are
 counted apart and not kept; at most ``max_findings`` per check are kept for the
@@ -27,7 +28,8 @@ from ..store import Store
 from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
 from .registry import CHECKS, CheckContext, CheckInfo, QaRow, QaSegment, end_pass
-from .cache import SEGMENT, QaCache, Spoilt, decode, decode_part, encode, encode_part, part_key, settings_digest, text_digest
+from .cache import (SEGMENT, QaCache, Spoilt, decode, decode_part, encode, encode_part, part_key, settings_digest,
+                    text_digest)
 
 __all__ = ["QaResult", "run_checks", "gate"]
 
@@ -118,7 +120,6 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext], c
         rows = list(rows)
         known = cache.units(locale, [row[0] for row in rows])
     kept: list[tuple[bytes, str | None]] = []
-    hits = misses = 0
     for key, source_raw, target_raw, source_text, target_text, source_locale, unit_id, source_codes, target_codes in (
             rows):
         stored = known.get(key)
@@ -128,7 +129,6 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext], c
             except (ValueError, TypeError):  # not what encode() writes: check the unit
                 pass
             else:
-                hits += 1
                 if findings:
                     found[unit_id] = tuple(findings)
                 continue
@@ -138,14 +138,11 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext], c
         if findings:
             found[unit_id] = tuple(findings)
         if cache is not None:
-            misses += 1
             kept.append((key, encode(findings, source_raw, target_raw)))
             if len(kept) >= 1000:
                 cache.keep(locale, kept)
                 kept.clear()
     if cache is not None:
-        cache.hits += hits
-        cache.misses += misses
         cache.keep(locale, kept)
     return found
 
@@ -257,17 +254,16 @@ def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[
             cache.spoilt(f"{owner} part {part!r} counts unreadable ({exc})")
         return Stored(counts, lambda: load(part, row))
 
-    def rest() -> Iterator[Stored]:
-        """The stored parts from ``waiting`` on, summed (the tally only counts them now)."""
-        assert waiting is not None
-        yield Stored(cache.count_from(owner, waiting[0], dirty or set()), _summed)
+    def rest(first: str) -> Stored:
+        """The stored parts from ``first`` on, summed (the tally only counts them now)."""
+        return Stored(cache.count_from(owner, first, dirty or set()), _summed)
 
     waiting = next(stored, None)
     for fields, group in itertools.groupby(fresh, key=part_of):
         key = part_key(*fields)
         while waiting is not None and waiting[0] < key:
             if counted():
-                yield from rest()
+                yield rest(waiting[0])
                 waiting = None
                 break
             yield read(*waiting)
@@ -277,7 +273,7 @@ def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[
         yield from findings
     while waiting is not None:
         if counted():
-            yield from rest()
+            yield rest(waiting[0])
             break
         yield read(*waiting)
         waiting = next(stored, None)
