@@ -482,11 +482,12 @@ class Store:
             "SELECT f.locale, COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id GROUP BY 1"))
 
     #: Columns of :class:`UnitRow`, in order; the first occurrence gives the provenance.
-    _UNIT_SQL = (
+    _UNIT_COLUMNS = (
         "SELECT u.id, u.source_locale, u.target_locale, u.source_raw, u.target_raw, u.source_text,"
         " u.target_text, u.repetitions, u.mt_repetitions, f.path, o.seg_id, o.line,"
-        " f.translation_type, f.source_commit, f.locfileid, f.lasthandoff"
-        " FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id"
+        " f.translation_type, f.source_commit, f.locfileid, f.lasthandoff")
+    _UNIT_SQL = (
+        f"{_UNIT_COLUMNS} FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id"
         " WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq"
     )
 
@@ -500,9 +501,8 @@ class Store:
 
     def first_units(self, source_locale: str, target_locale: str, path: str) -> list[tuple[Any, ...]]:
         """The rows of :meth:`unit_tuples` whose first occurrence is in article ``path``."""
-        columns = self._UNIT_SQL[:self._UNIT_SQL.index(" FROM ")]
         return self.db.execute(
-            f"{columns} FROM files f CROSS JOIN occurrences o ON o.file_id = f.id"
+            f"{self._UNIT_COLUMNS} FROM files f CROSS JOIN occurrences o ON o.file_id = f.id"
             " CROSS JOIN units u ON u.source_locale = ? AND u.target_locale = ? AND u.first = o.id"
             " WHERE f.path = ? ORDER BY o.seq", (source_locale, target_locale, path)).fetchall()
 

@@ -160,6 +160,14 @@ def decode_part(text: str) -> list[Finding]:
             in json.loads(text)]
 
 
+def temp_keys(db: sqlite3.Connection, name: str, keys: Iterable[Any], kind: str = "TEXT") -> None:
+    """Fill the temporary one-column table ``name (k)`` of connection ``db`` with ``keys`` (its
+    earlier rows go): the set a query restricts itself to with ``IN (SELECT k FROM temp.name)``."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (k {kind} PRIMARY KEY)")
+    db.execute(f"DELETE FROM temp.{name}")
+    db.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES (?)", ((key,) for key in keys))
+
+
 def _digests(data: bytes) -> array[int]:
     """The :func:`text_digest` values stored in ``data``."""
     digests = array("I")
@@ -176,8 +184,8 @@ class QaCache:
 
     Opening it compares the articles it saw with ``store``'s: :attr:`changed` lists the paths of
     the articles added, changed or removed since (every article when the cache is new), and the
-    store's connection gets them as the temporary table ``qa_changed (path)`` for the checks'
-    queries.  One run at a time is expected to use a file (the build holds a lock on ``OUT``).
+    store's connection gets them as the temporary table ``qa_changed (k)`` for the checks'
+    queries (:func:`temp_keys`).  One run at a time is expected to use a file (the build holds a lock on ``OUT``).
 
     Failures: a file that cannot be opened or read at first is replaced by a new one; one that
     fails a write is given up at the end of the run (its changes rolled back, the file removed);
@@ -212,10 +220,7 @@ class QaCache:
                                 if (entry := entries.get(path)) is not None}
         """The locales of the changed articles, before and after the change."""
         self._known = {path: known[path] for path in self.changed if path in known}
-        db = store.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS qa_changed (path TEXT PRIMARY KEY)")
-        db.execute("DELETE FROM temp.qa_changed")
-        db.executemany("INSERT INTO temp.qa_changed VALUES (?)", ((path,) for path in sorted(self.changed)))
+        temp_keys(store.db, "qa_changed", sorted(self.changed))
 
     # -- the file ----------------------------------------------------------------
 
@@ -344,18 +349,17 @@ class QaCache:
         article at a time."""
         assert self._db is not None
         self._db.executemany("DELETE FROM articles WHERE path = ?", ((path,) for path in self.changed))
-        crc32, seed = zlib.crc32, _seed
         rows = self.store.db.execute(  # in the order of qa_changed's paths: one article after the other
             "SELECT f.path, f.locale, f.source_locale, f.sha256, u.target_locale, u.source_text, u.target_text"
-            " FROM temp.qa_changed c JOIN files f ON f.path = c.path"
-            " LEFT JOIN occurrences o ON o.file_id = f.id LEFT JOIN units u ON u.id = o.unit_id ORDER BY c.path")
+            " FROM temp.qa_changed c JOIN files f ON f.path = c.k"
+            " LEFT JOIN occurrences o ON o.file_id = f.id LEFT JOIN units u ON u.id = o.unit_id ORDER BY c.k")
         for (path, locale, source_locale, sha), texts in itertools.groupby(rows, key=operator.itemgetter(0, 1, 2, 3)):
             sources: set[int] = set()
             targets: set[int] = set()
             for *_, target_locale, source_text, target_text in texts:
-                if source_text is not None:  # text_digest() inline: once per text of every article in a full run
-                    sources.add(crc32(source_text.encode("utf-8", "surrogatepass"), seed(target_locale)))
-                    targets.add(crc32(target_text.encode("utf-8", "surrogatepass"), seed(target_locale)))
+                if source_text is not None:  # an article without pairs has one row, of NULLs
+                    sources.add(text_digest(target_locale, source_text))
+                    targets.add(text_digest(target_locale, target_text))
             self._db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)", (
                 path, locale, source_locale, sha, array("I", sorted(sources)).tobytes(),
                 array("I", sorted(targets)).tobytes()))
@@ -453,14 +457,12 @@ class QaCache:
         key ``first`` on, ``dirty`` ones left out, summed by SQLite."""
         assert owner in self._valid and self._db is not None
         try:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS qa_dirty (part TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM temp.qa_dirty")
-            self._db.executemany("INSERT OR IGNORE INTO temp.qa_dirty VALUES (?)", ((part,) for part in dirty))
+            temp_keys(self._db, "qa_dirty", dirty)
             return [list(row) for row in self._db.execute(
                 "SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),"
                 "   json_extract(j.value, '$[3]'), SUM(json_extract(j.value, '$[4]'))"
                 " FROM parts p, json_each(p.counts) j"
-                " WHERE p.owner = ? AND p.part >= ? AND p.part NOT IN (SELECT part FROM temp.qa_dirty)"
+                " WHERE p.owner = ? AND p.part >= ? AND p.part NOT IN (SELECT k FROM temp.qa_dirty)"
                 " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", (owner, first))]
         except sqlite3.Error as exc:
             self.spoilt(str(exc))
@@ -469,12 +471,10 @@ class QaCache:
         """The keys of a valid owner's stored text groups whose text's digest is one of ``digests``."""
         assert owner in self._valid and self._db is not None
         try:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS qa_digests (d INTEGER PRIMARY KEY)")
-            self._db.execute("DELETE FROM temp.qa_digests")
-            self._db.executemany("INSERT OR IGNORE INTO temp.qa_digests VALUES (?)", ((d,) for d in digests))
+            temp_keys(self._db, "qa_digests", digests, "INTEGER")
         except sqlite3.Error as exc:
             self.spoilt(str(exc))
-        for (part,) in self._read("SELECT part FROM parts WHERE owner = ? AND digest IN (SELECT d FROM temp.qa_digests)",
+        for (part,) in self._read("SELECT part FROM parts WHERE owner = ? AND digest IN (SELECT k FROM temp.qa_digests)",
                                   (owner,)):
             yield part
 
@@ -493,7 +493,7 @@ class QaCache:
     def units(self, locale: str, keys: Sequence[bytes]) -> dict[bytes, str | None]:
         """Unit key → stored findings (JSON) of those of ``keys`` the cache holds for ``locale``."""
         found: dict[bytes, str | None] = {}
-        if self._db is None or SEGMENT not in self._valid:
+        if self._db is None or SEGMENT not in self._valid:  # holds_units, in words mypy follows
             return found
         try:
             for at in range(0, len(keys), _KEYS_PER_QUERY):

@@ -29,7 +29,7 @@ from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
 from .registry import CHECKS, CheckContext, CheckInfo, QaRow, QaSegment, end_pass
 from .cache import (SEGMENT, QaCache, Spoilt, decode, decode_part, encode, encode_part, part_key, settings_digest,
-                    text_digest)
+                    temp_keys, text_digest)
 
 __all__ = ["QaResult", "run_checks", "gate"]
 
@@ -94,7 +94,7 @@ def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
 # and ``Store.qa_occurrences(locale)``); it sits here while the store is being changed elsewhere.
 _QA_LOCALES = "SELECT DISTINCT locale FROM files ORDER BY locale"
 #: The files a pass is restricted to: every file, or those in the temporary ``qa_files``.
-_ALL, _SOME = "", " AND f.path IN (SELECT path FROM temp.qa_files)"
+_ALL, _SOME = "", " AND f.path IN (SELECT k FROM temp.qa_files)"
 #: The units that occur in a locale's articles, each once (the rows a segment check sees).
 _QA_UNITS = (
     "SELECT key, source_raw, target_raw, source_text, target_text, source_locale, id, source_codes, target_codes"
@@ -173,9 +173,7 @@ def _article_part(finding: Finding) -> tuple[str, ...]:
 
 def _only_files(store: Store, paths: Iterable[str]) -> str:
     """Restrict a pass to ``paths`` (the temporary table ``qa_files``)."""
-    store.db.execute("CREATE TEMP TABLE IF NOT EXISTS qa_files (path TEXT PRIMARY KEY)")
-    store.db.execute("DELETE FROM temp.qa_files")
-    store.db.executemany("INSERT OR IGNORE INTO temp.qa_files VALUES (?)", ((path,) for path in paths))
+    temp_keys(store.db, "qa_files", paths)
     return _SOME
 
 
@@ -185,14 +183,14 @@ def _dirty(store: Store, cache: QaCache, owner: str, by: str) -> set[str]:
     dirty = set(cache.part_keys(owner, recheck=True))
     if by == "article":
         dirty.update(part_key(locale, path) for path, locale in store.db.execute(
-            "SELECT path, locale FROM files WHERE path IN (SELECT path FROM temp.qa_changed)"))
+            "SELECT path, locale FROM files WHERE path IN (SELECT k FROM temp.qa_changed)"))
         dirty.update(part_key(locale, path) for path in cache.changed if (locale := cache.old_locale(path)))
     elif by == "locale":
         dirty.update(part_key(locale) for locale in cache.changed_locales)
     else:  # the texts of the changed articles now, and before: the groups they were in
         column = "source_text" if by == "source" else "target_text"
         dirty.update(part_key(locale, text) for locale, text in store.db.execute(
-            f"SELECT DISTINCT u.target_locale, u.{column} FROM temp.qa_changed c JOIN files f ON f.path = c.path"
+            f"SELECT DISTINCT u.target_locale, u.{column} FROM temp.qa_changed c JOIN files f ON f.path = c.k"
             f" JOIN occurrences o ON o.file_id = f.id JOIN units u ON u.id = o.unit_id"))
         old = cache.old_texts(by)
         if old:
