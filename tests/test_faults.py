@@ -99,6 +99,15 @@ def test_sigkill_leaves_old_or_new_state(versions: SimpleNamespace, fraction: fl
     assert not list(out.rglob(".*.tmp")), "temporary files of the killed build are cleaned up"
 
 
+def _locked(process: subprocess.Popen[str]) -> None:
+    """Wait until the build holds its output directory's lock (``/proc/locks``), or ends: past the
+    interpreter's start-up, where a SIGINT is Python's own traceback rather than tmpipe's."""
+    while process.poll() is None and not any(
+            line.split()[1:2] == ["FLOCK"] and line.split()[4:5] == [str(process.pid)]
+            for line in Path("/proc/locks").read_text().splitlines()):
+        time.sleep(0.002)
+
+
 def _writing(out: Path, process: subprocess.Popen[str]) -> None:
     """Wait until the build writes an export (a temporary file appears), or ends."""
     while process.poll() is None and not any(out.rglob(".*.tmp")):
@@ -115,6 +124,7 @@ def test_ctrl_c_stops_cleanly_with_a_message(versions: SimpleNamespace, tmp_path
     if when == "exports":
         _writing(out, process)
     else:
+        _locked(process)
         time.sleep(versions.duration * float(when))
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
