@@ -6,7 +6,7 @@ becomes one task per locale, a corpus-wide format (CSV, Parquet) one task, QA
 one task.  :func:`run` runs them, biggest first, in ``jobs`` worker processes
 that each open the TM read-only (in process when ``jobs`` is 1).
 
-A task's **fingerprint** digests what its files depend on: tmpipe's version,
+A task's **fingerprint** digests what its files depend on: tmpipe's version and code,
 the options, and the path and content hash of every article of its locale (of
 the whole corpus for corpus-wide tasks).  It is embedded in the files it writes
 (the signature's ``input``) and kept in ``OUT/.tmpipe-state.json`` with the size
@@ -34,7 +34,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, code_digest
 from .atomic import atomic_open
 from .errors import OutputError
 from .export import PER_LOCALE, ExportContext, ExportOptions, get_exporter
@@ -119,19 +119,20 @@ def plan(job: Job, store: Store) -> list[Task]:
     targets = sorted({target for _, target in store.locale_pairs()})
     total = sum(pairs.values())
     whole = corpus.hexdigest()
+    release = f"{__version__}\0{code_digest()}"  # a checkout of other code writes other files
     tasks = []
     for name in job.formats:
         options = json.dumps(options_of(job, name), sort_keys=True)
         if name in PER_LOCALE and not (name == "tmx" and job.export.multilingual):
             for locale in targets:
-                fingerprint = _digest(__version__, options, by_locale[locale].hexdigest())
+                fingerprint = _digest(release, options, by_locale[locale].hexdigest())
                 tasks.append(Task(name, (locale,), fingerprint, pairs.get(locale, 0)))
         else:
-            tasks.append(Task(name, None, _digest(__version__, options, whole), total))
+            tasks.append(Task(name, None, _digest(release, options, whole), total))
     if job.qa is not None:
         outside = job.english is not None or job.baseline is not None
         suppress = _file_digest(job.qa.suppress) if job.qa.suppress else ""
-        qa_input = None if outside else _digest(__version__, json.dumps(options_of(job, QA)), suppress, whole)
+        qa_input = None if outside else _digest(release, json.dumps(options_of(job, QA)), suppress, whole)
         tasks.append(Task(QA, None, qa_input, 3 * total))  # the longest single task
     return sorted(tasks, key=lambda t: -t.weight)
 
