@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from operator import attrgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -240,6 +240,8 @@ class SegmentRow:
     seq: int
 
 
+_FILE = itemgetter(1)  # SegmentRow.file of a segment tuple
+_UNIT_FILE = itemgetter(9)  # UnitRow.file of a unit tuple
 _JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) builds per call
 
 
@@ -461,20 +463,30 @@ class Store:
             (target_locale, source_locale)).fetchall()
 
     def article_segments(self, target_locale: str, paths: list[str]) -> Iterator[tuple[str, list[SegmentRow]]]:
-        """``(path, occurrences)`` of each article in ``paths`` (in path order) of one locale.
+        """``(path, occurrences)`` of each article in ``paths`` (in path order) of one locale."""
+        for path, rows in self.article_segment_tuples(target_locale, paths):
+            yield path, [SegmentRow(*row) for row in rows]
+
+    def article_segment_tuples(self, target_locale: str, paths: list[str]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+        """:meth:`article_segments` as plain tuples in :class:`SegmentRow` field order.
 
         When many are wanted the locale is read in one pass, skipping the others; when
         few, each article is looked up apart (a rebuild that renders what changed)."""
         wanted = set(paths)
-        (articles,) = self.db.execute("SELECT COUNT(*) FROM files WHERE locale = ?", (target_locale,)).fetchone()
-        if len(wanted) * 8 > articles:
-            for path, rows in itertools.groupby(self.segments(target_locale), key=attrgetter("file")):
+        if len(wanted) * 8 > self.article_count(target_locale):
+            for path, rows in itertools.groupby(self.segment_tuples(target_locale), key=_FILE):
                 if path in wanted:
                     yield path, list(rows)
             return
         for path in sorted(wanted):
-            yield path, [SegmentRow(*row) for row in self.db.execute(
-                "SELECT * FROM segments WHERE file = ? ORDER BY seq", (path,))]
+            yield path, self.db.execute("SELECT * FROM segments WHERE file = ? ORDER BY seq", (path,)).fetchall()
+
+    def article_units(self, target_locale: str) -> Iterator[tuple[str, str, str, int]]:
+        """``(path, sha256, source_locale, unit id)`` of each occurrence of one locale, in
+        :meth:`segments` order: which units each article's rows are made of, without their texts."""
+        return self._rows("SELECT f.path, f.sha256, f.source_locale, o.unit_id FROM files f"
+                          " JOIN occurrences o ON o.file_id = f.id WHERE f.locale = ? ORDER BY f.path, o.seq",
+                          (target_locale,))
 
     def pairs_by_locale(self) -> dict[str, int]:
         """``{target locale: pairs}`` (occurrences of units)."""
@@ -491,11 +503,11 @@ class Store:
         " WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq"
     )
 
-    def first_unit_keys(self, source_locale: str, target_locale: str) -> Iterator[tuple[str, str, int, bytes, int, int]]:
-        """``(path, sha256, seq, unit key, repetitions, mt_repetitions)`` of the units of one locale
-        pair, in :meth:`units` order: what each article's units are, without their texts."""
+    def first_unit_keys(self, source_locale: str, target_locale: str) -> Iterator[tuple[str, str, int, bytes, int, int, int]]:
+        """``(path, sha256, seq, unit key, repetitions, mt_repetitions, unit id)`` of the units of one
+        locale pair, in :meth:`units` order: what each article's units are, without their texts."""
         return self._rows(
-            "SELECT f.path, f.sha256, o.seq, u.key, u.repetitions, u.mt_repetitions"
+            "SELECT f.path, f.sha256, o.seq, u.key, u.repetitions, u.mt_repetitions, u.id"
             " FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id"
             " WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq", (source_locale, target_locale))
 
@@ -505,6 +517,24 @@ class Store:
             f"{self._UNIT_COLUMNS} FROM files f CROSS JOIN occurrences o ON o.file_id = f.id"
             " CROSS JOIN units u ON u.source_locale = ? AND u.target_locale = ? AND u.first = o.id"
             " WHERE f.path = ? ORDER BY o.seq", (source_locale, target_locale, path)).fetchall()
+
+    def article_first_units(self, source_locale: str, target_locale: str, paths: list[str]
+                            ) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+        """``(path, rows)`` of :meth:`first_units` for each article in ``paths`` (in :meth:`units`
+        order): in one pass over the locale pair when many are wanted, else article by article."""
+        wanted = set(paths)
+        if len(wanted) * 8 > self.article_count(target_locale):
+            for path, rows in itertools.groupby(self.unit_tuples(source_locale, target_locale), key=_UNIT_FILE):
+                if path in wanted:
+                    yield path, list(rows)
+            return
+        for path in sorted(wanted):
+            yield path, self.first_units(source_locale, target_locale, path)
+
+    def article_count(self, locale: str) -> int:
+        """How many articles the locale has."""
+        (articles,) = self.db.execute("SELECT COUNT(*) FROM files WHERE locale = ?", (locale,)).fetchone()
+        return int(articles)
 
     def units(self, source_locale: str, target_locale: str) -> Iterator[UnitRow]:
         """Stream the units of one locale pair, in order of first occurrence."""
@@ -523,11 +553,13 @@ class Store:
         for row in self.segment_tuples(target_locale):
             yield SegmentRow(*row)
 
+    def locales(self) -> list[str]:
+        """The articles' locales, sorted (the order of :meth:`segments`)."""
+        return [locale for (locale,) in self.db.execute("SELECT DISTINCT locale FROM files ORDER BY locale")]
+
     def segment_tuples(self, target_locale: str | None = None) -> Iterator[tuple[Any, ...]]:
         """:meth:`segments` as plain tuples in :class:`SegmentRow` field order."""
-        locales = [target_locale] if target_locale else [
-            locale for (locale,) in self.db.execute("SELECT DISTINCT locale FROM files ORDER BY locale")]
-        for locale in locales:
+        for locale in [target_locale] if target_locale else self.locales():
             yield from self._rows("SELECT * FROM segments WHERE locale = ? ORDER BY file, seq", (locale,))
 
     def summary(self) -> dict[str, Any]:

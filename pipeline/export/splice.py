@@ -33,7 +33,7 @@ from ..atomic import atomic_open, atomic_path
 from ..errors import OutputError
 from ..store import SegmentRow, Store
 
-__all__ = ["CACHE", "Splicer", "hole", "layout", "each_article"]
+__all__ = ["CACHE", "Splicer", "hole", "layout", "each_article", "read_record", "write_record"]
 
 #: The build's cache folder, below the output directory.
 CACHE = ".tmpipe-cache"
@@ -56,6 +56,29 @@ def hole(name: str) -> str:
     return f"{_MARK}{name}{_MARK}"
 
 
+def read_record(dest: Path, record_path: Path, layout: str) -> dict[str, Any]:
+    """The fragments recorded for file ``dest`` at ``record_path``, or nothing when the record is
+    missing, unreadable, of another layout, or of another state of the file (size, time)."""
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        info = os.stat(dest)
+    except (OSError, ValueError):
+        return {}
+    if (not isinstance(record, dict) or record.get("record") != _RECORD_VERSION
+            or record.get("layout") != layout or record.get("file") != [info.st_size, info.st_mtime_ns]):
+        return {}
+    fragments = record.get("fragments")
+    return fragments if isinstance(fragments, dict) else {}
+
+
+def write_record(dest: Path, record_path: Path, layout: str, fragments: dict[str, Any]) -> None:
+    """Record ``fragments`` for file ``dest`` as it now is (after it was put in place)."""
+    info = os.stat(dest)
+    with atomic_open(record_path) as handle:
+        json.dump({"record": _RECORD_VERSION, "layout": layout, "file": [info.st_size, info.st_mtime_ns],
+                   "fragments": fragments}, handle, ensure_ascii=False, separators=(",", ":"))
+
+
 class Splicer:
     """Writes one export file fragment by fragment, reusing the previous build's (see the module).
 
@@ -76,16 +99,7 @@ class Splicer:
         self._tmp: Any = None
 
     def _load(self) -> dict[str, list[Any]]:
-        try:
-            record = json.loads(self.record_path.read_text(encoding="utf-8"))
-            info = os.stat(self.dest)
-        except (OSError, ValueError):
-            return {}
-        if (not isinstance(record, dict) or record.get("record") != _RECORD_VERSION
-                or record.get("layout") != self.layout or record.get("file") != [info.st_size, info.st_mtime_ns]):
-            return {}
-        fragments = record.get("fragments")
-        return fragments if isinstance(fragments, dict) else {}
+        return read_record(self.dest, self.record_path, self.layout)
 
     def __enter__(self) -> Splicer:
         if self.previous:
@@ -108,11 +122,7 @@ class Splicer:
                 os.close(self._old)
             self._tmp.__exit__(kind, exc, tb)  # replaces the file, or removes the temporary one
         if kind is None:
-            info = os.stat(self.dest)
-            with atomic_open(self.record_path) as handle:
-                json.dump({"record": _RECORD_VERSION, "layout": self.layout,
-                           "file": [info.st_size, info.st_mtime_ns], "fragments": self.fragments},
-                          handle, ensure_ascii=False, separators=(",", ":"))
+            write_record(self.dest, self.record_path, self.layout, self.fragments)
 
     def _put(self, data: bytes) -> None:
         assert self._new is not None
@@ -151,9 +161,15 @@ class Splicer:
         self.fragments[name] = [key, ranges, names, info]
         return info
 
-    def add(self, name: str, key: str, text: str, holes: Mapping[str, str], info: Any) -> None:
-        """Write fragment ``name`` rendered as ``text`` (holes marked with :func:`hole`), and
-        record it with ``key`` and ``info`` (what the exporter counts: units, replaced characters…)."""
+    def add(self, name: str, key: str, text: str, holes: Mapping[str, str] | None, info: Any) -> None:
+        """Write fragment ``name`` rendered as ``text`` (holes marked with :func:`hole`; with
+        ``holes`` None it has none, and may hold any character), and record it with ``key`` and
+        ``info`` (what the exporter counts: units, replaced characters…)."""
+        if holes is None:
+            data = text.encode("utf-8")
+            self.fragments[name] = [key, [[self._offset, len(data)]], [], info]
+            self._put(data)
+            return
         parts = text.split(_MARK)
         assert len(parts) % 2 == 1, f"unbalanced hole marks in fragment {name!r}"
         ranges, names = [], parts[1::2]

@@ -1,56 +1,131 @@
-"""Tables: one row per occurrence (``segments.*``) and one per deduplicated unit (``units.*``)."""
+"""Tables: one row per occurrence (``segments.*``) and one per deduplicated unit (``units.*``).
+
+A table is written in **pieces**: an article's occurrences (``segments``), the units an
+article shows first (``units``), in the order of :meth:`Store.segments` and
+:meth:`Store.units`.  Each piece has a key that digests every field of its rows, read
+without their texts (the article's content hash, locales, unit ids and counts), so a
+rebuild writes again only what changed:
+
+- CSV files are spliced by piece (:class:`~.splice.Splicer`): unchanged pieces are copied
+  from the previous file.
+- Parquet files hold one row group per **run** of pieces of one locale (pair).  A run ends
+  after a piece whose path digest says so (one in :data:`_RUN`), or once it has
+  :data:`_BATCH` rows, so an edit moves no boundary but its own; a rebuild copies the
+  row groups whose runs are unchanged from the previous file (decoded and encoded again by
+  pyarrow, which writes the same bytes) and reads only the others' rows from the TM.
+
+Either way the file is byte for byte what a fresh export of the same TM writes.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 import os
-from collections.abc import Iterator
-from dataclasses import fields
-from itertools import islice
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from hashlib import blake2b
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
-from ..atomic import atomic_open, atomic_path
-from ..store import SegmentRow, UnitRow
+from ..atomic import atomic_path
+from ..store import SegmentRow, Store, UnitRow
 from .registry import ExportContext, Output, exporter
+from .splice import CACHE, Splicer, layout, read_record, write_record
 
 __all__ = ["pyarrow", "write_csv", "write_parquet"]
 
+#: Rows after which a Parquet run ends whatever its pieces' paths.
 _BATCH = 10_000
+#: One path in this many ends a Parquet run: about as many articles per row group.
+_RUN = 16
+
+Rows = list[tuple[Any, ...]]
 
 
-def _units(ctx: ExportContext) -> Iterator[tuple[Any, ...]]:
-    for source_locale, target_locale in ctx.store.locale_pairs():
-        yield from ctx.store.unit_tuples(source_locale, target_locale)
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """The pieces of one locale (``segments``) or locale pair (``units``): a row group never spans two."""
+
+    pieces: list[tuple[str, str, int]]
+    """``(name, key, rows)`` of each piece, in table order."""
+    load: Callable[[list[str]], Iterator[Rows]]
+    """The rows of the named pieces (in table order), one list per piece."""
 
 
-def _tables(ctx: ExportContext) -> list[tuple[str, type, Iterator[tuple[Any, ...]]]]:
-    """``(name, row type, rows)`` for each table: rows are plain tuples in the row type's field order,
-    streamed from the store."""
-    return [("segments", SegmentRow, ctx.store.segment_tuples()), ("units", UnitRow, _units(ctx))]
+@dataclass(frozen=True, slots=True)
+class _Table:
+    name: str
+    row_type: type
+    groups: Callable[[], Iterator[_Group]]
 
 
-class _Counted:
-    """An iterator that counts what passed through it."""
+def _key(*parts: Any) -> str:
+    return blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
-    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
-        self.rows, self.count = rows, 0
 
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        for row in self.rows:
-            self.count += 1
-            yield row
+_PATH = itemgetter(0)
+
+
+def _segment_groups(store: Store) -> Iterator[_Group]:
+    for locale in store.locales():
+        pieces = []
+        for path, rows in groupby(store.article_units(locale), key=_PATH):
+            occurrences = list(rows)
+            _, sha, source_locale, _ = occurrences[0]
+            pieces.append((path, _key(locale, sha, source_locale, [row[3] for row in occurrences]),
+                           len(occurrences)))
+
+        def load(paths: list[str], locale: str = locale) -> Iterator[Rows]:
+            for _, rows in store.article_segment_tuples(locale, paths):
+                yield rows
+        yield _Group(pieces, load)
+
+
+def _unit_groups(store: Store) -> Iterator[_Group]:
+    for source_locale, target_locale in store.locale_pairs():
+        pieces = []
+        for path, group in groupby(store.first_unit_keys(source_locale, target_locale), key=_PATH):
+            units = list(group)
+            pieces.append((path, _key(source_locale, target_locale, units[0][1], [row[2:] for row in units]),
+                           len(units)))
+
+        def load(paths: list[str], pair: tuple[str, str] = (source_locale, target_locale)) -> Iterator[Rows]:
+            for _, rows in store.article_first_units(*pair, paths):
+                yield rows
+        yield _Group(pieces, load)
+
+
+def _tables(ctx: ExportContext) -> list[_Table]:
+    store = ctx.store
+    return [_Table("segments", SegmentRow, lambda: _segment_groups(store)),
+            _Table("units", UnitRow, lambda: _unit_groups(store))]
+
+
+def _csv(rows: Rows | list[list[str]]) -> str:
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    return text.getvalue()
 
 
 @exporter("csv")
 def write_csv(ctx: ExportContext) -> Iterator[Output]:
     """``segments.csv`` and ``units.csv``: UTF-8, header row, RFC 4180 quoting."""
-    for name, row_type, rows in _tables(ctx):
-        counted = _Counted(rows)
-        with atomic_open(ctx.out / f"{name}.csv", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([f.name for f in fields(row_type)])
-            writer.writerows(counted)
-        yield Output(f"{name}.csv", "csv", counted.count, extra={"table": name})
+    for table in _tables(ctx):
+        rel = f"{table.name}.csv"
+        count = 0
+        with Splicer(ctx.out, rel, layout("csv", table.name)) as doc:
+            doc.write(_csv([[f.name for f in fields(table.row_type)]]))
+            for group in table.groups():
+                stale = [name for name, key, _ in group.pieces if not doc.reusable(name, key)]
+                rows = group.load(stale)
+                for name, key, size in group.pieces:
+                    if doc.reuse(name, key, {}) is None:
+                        doc.add(name, key, _csv(next(rows)), None, size)
+                    count += size
+        yield Output(rel, "csv", count, extra={"table": table.name})
 
 
 def pyarrow() -> tuple[Any, Any]:
@@ -62,25 +137,74 @@ def pyarrow() -> tuple[Any, Any]:
     return pa, pq
 
 
+def _runs(pieces: list[tuple[str, str, int]]) -> Iterator[list[tuple[str, str, int]]]:
+    """The pieces of a group cut into runs (one row group each)."""
+    run: list[tuple[str, str, int]] = []
+    rows = 0
+    for piece in pieces:
+        run.append(piece)
+        rows += piece[2]
+        if rows >= _BATCH or blake2b(piece[0].encode("utf-8", "surrogatepass"), digest_size=1).digest()[0] % _RUN == 0:
+            yield run
+            run, rows = [], 0
+    if run:
+        yield run
+
+
+def _previous(pq: Any, dest: Path, record_path: Path, layout_key: str) -> tuple[Any, dict[str, Any]]:
+    """The previous file (open) and its runs ``{key: [row group, rows]}``, when they can be reused."""
+    runs = read_record(dest, record_path, layout_key)
+    if not runs:
+        return None, {}
+    try:
+        old = pq.ParquetFile(dest)
+        groups = old.metadata.num_row_groups
+        if all(0 <= at < groups and old.metadata.row_group(at).num_rows == rows for at, rows in runs.values()):
+            return old, runs
+        old.close()
+    except (OSError, ValueError, TypeError):  # pyarrow's errors derive from these
+        pass
+    return None, {}
+
+
 @exporter("parquet")
 def write_parquet(ctx: ExportContext) -> Iterator[Output]:
-    """``segments.parquet`` and ``units.parquet``, one row group per :data:`_BATCH` rows (needs pyarrow)."""
+    """``segments.parquet`` and ``units.parquet``, one row group per run of pieces (needs pyarrow)."""
     pa, pq = pyarrow()
 
-    for name, row_type, rows in _tables(ctx):
+    for table in _tables(ctx):
+        rel = f"{table.name}.parquet"
+        dest, record_path = ctx.out / rel, ctx.out / CACHE / f"{rel}.json"
+        layout_key = layout("parquet", table.name, pa.__version__)
         schema = pa.schema([(f.name, pa.int64() if f.type == "int" else pa.string())
-                            for f in fields(row_type)])
+                            for f in fields(table.row_type)])
+        old, previous = _previous(pq, dest, record_path, layout_key)
+        written: dict[str, list[int]] = {}
         count = 0
-        with atomic_path(ctx.out / f"{name}.parquet") as tmp, pq.ParquetWriter(tmp, schema) as writer:
-            while batch := list(islice(rows, _BATCH)):
-                writer.write_batch(_batch(pa, batch, schema))
-                count += len(batch)
-            if not count:
-                writer.write_table(schema.empty_table())
-        yield Output(f"{name}.parquet", "parquet", count, extra={"table": name})
+        try:
+            with atomic_path(dest) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+                for group in table.groups():
+                    runs = [(_key([piece[:2] for piece in run]), run) for run in _runs(group.pieces)]
+                    rows = group.load([name for key, run in runs if key not in previous for name, _, _ in run])
+                    for key, run in runs:
+                        size = sum(piece[2] for piece in run)
+                        if key in previous:
+                            writer.write_table(old.read_row_group(previous[key][0]), row_group_size=size)
+                        else:
+                            batch = [row for _ in run for row in next(rows)]
+                            writer.write_batch(_batch(pa, batch, schema), row_group_size=size)
+                        written[key] = [len(written), size]
+                        count += size
+                if not count:
+                    writer.write_table(schema.empty_table())
+        finally:
+            if old is not None:
+                old.close()
+        write_record(dest, record_path, layout_key, written)
+        yield Output(rel, "parquet", count, extra={"table": table.name})
 
 
-def _batch(pa: Any, rows: list[tuple[Any, ...]], schema: Any) -> Any:
+def _batch(pa: Any, rows: Rows, schema: Any) -> Any:
     """A record batch from row tuples, built column by column."""
     return pa.RecordBatch.from_arrays([pa.array(column, type=field.type) for column, field in
                                        zip(zip(*rows), schema)], schema=schema)

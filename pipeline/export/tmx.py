@@ -412,8 +412,8 @@ def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stam
         for path, group in groupby(store.first_unit_keys(source_locale, target_locale), key=_PATH):
             keys = list(group)
             # the article's content, and the units it shows first with their counts: every field
-            # of their rows (texts from the unit key, provenance from the content)
-            key = blake2b(repr([keys[0][1]] + [row[2:] for row in keys]).encode(), digest_size=16).hexdigest()
+            # of their rows (texts from the unit key, provenance from the content) but the unit ids
+            key = blake2b(repr([keys[0][1]] + [row[2:6] for row in keys]).encode(), digest_size=16).hexdigest()
             flags = {False} if not split_mt else {bool(row[4] == row[5]) for row in keys}
             part = _ArticleUnits(store, source_locale, target_locale, path, split_mt)
             for mt in sorted(flags):
