@@ -244,28 +244,32 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
                                    scheduler=options.scheduler, source_locale=options.source_locale,
                                    progress=progress)
             store.commit()
-            stats.seconds = round(time.perf_counter() - started, 3)
-            summary = store.summary()
-            signature = _signature(store, options.formats, options.export, options.source_locale)
-            tasks = plan(job, store)
-        finally:
+        except BaseException:
             store.close()
-        try:
+            raise
+        try:  # a Ctrl-C from here on finds the TM committed, whatever it interrupts
+            try:
+                stats.seconds = round(time.perf_counter() - started, 3)
+                summary = store.summary()
+                signature = _signature(store, options.formats, options.export, options.source_locale)
+                tasks = plan(job, store)
+            finally:
+                store.close()
             outcome = outputs.run(job, tasks, options.jobs)
+            outputs.write_state(out, outcome.records)
+            manifest = {
+                "tool": "tmpipe",
+                "version": __version__,
+                "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "signature": signature,
+                "extraction": {**summary, "run": asdict(stats)},
+                "outputs": [Output(TM_NAME, "sqlite", summary["units"]).to_json(), *outcome.entries],
+                "tasks": {"run": len(outcome.seconds), "reused": outcome.reused, "seconds": outcome.seconds},
+            }
+            _write_manifest(out, manifest)
         except KeyboardInterrupt:
             raise Interrupted("the TM is up to date and no file is half-written;"
                               " run the build again to finish the exports") from None
-        outputs.write_state(out, outcome.records)
-        manifest = {
-            "tool": "tmpipe",
-            "version": __version__,
-            "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "signature": signature,
-            "extraction": {**summary, "run": asdict(stats)},
-            "outputs": [Output(TM_NAME, "sqlite", summary["units"]).to_json(), *outcome.entries],
-            "tasks": {"run": len(outcome.seconds), "reused": outcome.reused, "seconds": outcome.seconds},
-        }
-        _write_manifest(out, manifest)
     return manifest
 
 

@@ -21,6 +21,9 @@ import pytest
 from lxml import etree
 
 from conftest import CORPUS, TMPIPE, run_tmpipe
+from pipeline import build as build_module, outputs
+from pipeline.build import BuildOptions
+from pipeline.errors import Interrupted
 
 ARTICLES = [p for p in sorted(CORPUS.rglob("*.md")) if "data-ttu-id=" in p.read_text(encoding="utf-8")]
 
@@ -166,3 +169,23 @@ def test_two_builds_at_once_never_corrupt(versions: SimpleNamespace, tmp_path: P
         assert code == 0 or (code == 3 and "another tmpipe build is writing here" in stderr), stderr
     assert state(out) in (state(versions.old), state(versions.new))
     assert_outputs_complete(out)
+
+
+@pytest.mark.parametrize("where", ["plan", "write_state", "_write_manifest"])
+def test_ctrl_c_after_the_tm_is_committed_says_so(versions: SimpleNamespace, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """However late the Ctrl-C (planning the outputs, recording them, writing the manifest), the
+    message tells the TM was brought up to date, and a rerun finishes the build."""
+    out = tmp_path / "out"
+    shutil.copytree(versions.old, out)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(build_module if where != "write_state" else outputs, where, interrupted)
+    with pytest.raises(Interrupted, match="the TM is up to date and no file is half-written"):
+        build_module.build([versions.v2], out, BuildOptions(formats=("tmx", "csv"), qa=False))
+    assert state(out) == state(versions.new)
+    assert_outputs_complete(out)
+    monkeypatch.undo()
+    build_module.build([versions.v2], out, BuildOptions(formats=("tmx", "csv"), qa=False))
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["extraction"]["run"]["extracted"] == 0
