@@ -21,11 +21,11 @@ from support.synthetic import export
 FORMATS = {"xliff-1.2": xliff12, "xliff-2": xliff2, "po": po, "tmx": tmx}
 
 
-def put(store: Store, rel: str, pairs: list[tuple[str, str, str]], kind: str = "HT") -> None:
-    """Store one French article whose content hash follows its pairs."""
+def put(store: Store, rel: str, pairs: list[tuple[str, str, str]], kind: str = "HT", locale: str = "fr-FR") -> None:
+    """Store one (French) article whose content hash follows its pairs."""
     doc_pairs = tuple(Pair(seg_id, parse_segment(source), parse_segment(target), n + 1, n + 1)
                       for n, (seg_id, source, target) in enumerate(pairs))
-    store.put(Document(DocumentMeta(rel, "fr-FR", translation_type=kind, source_commit="c0ffee"),
+    store.put(Document(DocumentMeta(rel, locale, translation_type=kind, source_commit="c0ffee"),
                        f"{hash(tuple(pairs)):x}", 1, len(doc_pairs), doc_pairs))
     store.commit()
 

@@ -146,3 +146,26 @@ def test_a_new_tm_of_the_same_articles_numbers_its_units_anew(fmt: str, store: S
         assert tables(out, fmt) == fresh(other, tmp_path, fmt)[0]
     finally:
         other.close()
+
+
+def _dataset(out: Path) -> dict[str, bytes]:
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted((out / "dataset").rglob("*.parquet"))}
+
+
+def test_the_dataset_reuses_the_row_groups_of_its_partitions(store: Store, tmp_path: Path, loads: list[str]) -> None:
+    put(store, "de-DE/doc00.md", article(0), locale="de-DE")  # a second partition
+    out = tmp_path / "out"
+    export(store, out, "parquet-dataset")
+    assert len(loads) == 82
+    loads.clear()
+    edited = article(17)
+    edited[0] = (edited[0][0], "A new sentence.", "Une nouvelle phrase.")
+    put(store, "fr-FR/doc17.md", edited, "MT")
+    outputs = export(store, out, "parquet-dataset")
+    assert {"segments fr-FR/doc17.md", "units fr-FR/doc17.md"} <= set(loads)
+    assert len(loads) < 40 and not any("de-DE" in load for load in loads), loads
+    expected = tmp_path / "fresh"
+    expected_outputs = export(store, expected, "parquet-dataset")
+    assert _dataset(out) == _dataset(expected)
+    assert [o.to_json() for o in outputs] == [o.to_json() for o in expected_outputs]
+    assert {o.target_locale for o in outputs} == {"de-DE", "fr-FR"}

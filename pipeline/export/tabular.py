@@ -8,11 +8,14 @@ rebuild writes again only what changed:
 
 - CSV files are spliced by piece (:class:`~.splice.Splicer`): unchanged pieces are copied
   from the previous file.
-- Parquet files hold one row group per **run** of pieces of one locale (pair).  A run ends
+- Parquet files (and the partitions of the dataset, :mod:`.dataset`) hold one row group
+  per **run** of pieces of one locale (pair).  A run ends
   after a piece whose path digest says so (one in :data:`_RUN`), or once it has
   :data:`_BATCH` rows, so an edit moves no boundary but its own; a rebuild copies the
   row groups whose runs are unchanged from the previous file (decoded and encoded again by
   pyarrow, which writes the same bytes) and reads only the others' rows from the TM.
+  A run's key digests its pieces' names and keys; the record of the runs is kept like a
+  splice record, beside the file's size and modification time.
 
 Either way the file is byte for byte what a fresh export of the same TM writes.
 """
@@ -22,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from hashlib import blake2b
 from itertools import groupby
@@ -35,7 +38,7 @@ from ..store import SegmentRow, Store, UnitRow
 from .registry import ExportContext, Output, exporter
 from .splice import CACHE, Splicer, layout, read_record, write_record
 
-__all__ = ["pyarrow", "write_csv", "write_parquet"]
+__all__ = ["Group", "Table", "previous_runs", "pyarrow", "tables", "write_csv", "write_parquet", "write_runs"]
 
 #: Rows after which a Parquet run ends whatever its pieces' paths.
 _BATCH = 10_000
@@ -46,9 +49,13 @@ Rows = list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
-class _Group:
+class Group:
     """The pieces of one locale (``segments``) or locale pair (``units``): a row group never spans two."""
 
+    locale: str
+    """The target locale."""
+    sources: frozenset[str]
+    """The source locales of its rows."""
     pieces: list[tuple[str, str, int]]
     """``(name, key, rows)`` of each piece, in table order."""
     load: Callable[[list[str]], Iterator[Rows]]
@@ -56,10 +63,11 @@ class _Group:
 
 
 @dataclass(frozen=True, slots=True)
-class _Table:
+class Table:
     name: str
     row_type: type
-    groups: Callable[[], Iterator[_Group]]
+    groups: Callable[[], Iterator[Group]]
+    """The table's groups, in table order (by target locale)."""
 
 
 def _key(*parts: Any) -> str:
@@ -69,22 +77,23 @@ def _key(*parts: Any) -> str:
 _PATH = itemgetter(0)
 
 
-def _segment_groups(store: Store) -> Iterator[_Group]:
+def _segment_groups(store: Store) -> Iterator[Group]:
     for locale in store.locales():
-        pieces = []
+        pieces, sources = [], set()
         for path, rows in groupby(store.article_units(locale), key=_PATH):
             occurrences = list(rows)
             _, sha, source_locale, _ = occurrences[0]
             pieces.append((path, _key(locale, sha, source_locale, [row[3] for row in occurrences]),
                            len(occurrences)))
+            sources.add(source_locale)
 
         def load(paths: list[str], locale: str = locale) -> Iterator[Rows]:
             for _, rows in store.article_segment_tuples(locale, paths):
                 yield rows
-        yield _Group(pieces, load)
+        yield Group(locale, frozenset(sources), pieces, load)
 
 
-def _unit_groups(store: Store) -> Iterator[_Group]:
+def _unit_groups(store: Store) -> Iterator[Group]:
     for source_locale, target_locale in store.locale_pairs():
         pieces = []
         for path, group in groupby(store.first_unit_keys(source_locale, target_locale), key=_PATH):
@@ -95,13 +104,13 @@ def _unit_groups(store: Store) -> Iterator[_Group]:
         def load(paths: list[str], pair: tuple[str, str] = (source_locale, target_locale)) -> Iterator[Rows]:
             for _, rows in store.article_first_units(*pair, paths):
                 yield rows
-        yield _Group(pieces, load)
+        yield Group(target_locale, frozenset({source_locale}), pieces, load)
 
 
-def _tables(ctx: ExportContext) -> list[_Table]:
+def tables(ctx: ExportContext) -> list[Table]:
     store = ctx.store
-    return [_Table("segments", SegmentRow, lambda: _segment_groups(store)),
-            _Table("units", UnitRow, lambda: _unit_groups(store))]
+    return [Table("segments", SegmentRow, lambda: _segment_groups(store)),
+            Table("units", UnitRow, lambda: _unit_groups(store))]
 
 
 def _csv(rows: Rows | list[list[str]]) -> str:
@@ -113,7 +122,7 @@ def _csv(rows: Rows | list[list[str]]) -> str:
 @exporter("csv")
 def write_csv(ctx: ExportContext) -> Iterator[Output]:
     """``segments.csv`` and ``units.csv``: UTF-8, header row, RFC 4180 quoting."""
-    for table in _tables(ctx):
+    for table in tables(ctx):
         rel = f"{table.name}.csv"
         count = 0
         with Splicer(ctx.out, rel, layout("csv", table.name)) as doc:
@@ -151,8 +160,9 @@ def _runs(pieces: list[tuple[str, str, int]]) -> Iterator[list[tuple[str, str, i
         yield run
 
 
-def _previous(pq: Any, dest: Path, record_path: Path, layout_key: str) -> tuple[Any, dict[str, Any]]:
-    """The previous file (open) and its runs ``{key: [row group, rows]}``, when they can be reused."""
+def previous_runs(pq: Any, dest: Path, record_path: Path, layout_key: str) -> tuple[Any, dict[str, Any]]:
+    """The previous Parquet file ``dest`` (open) and its runs ``{key: [row group, rows]}`` as recorded
+    at ``record_path``, when they can be reused; else ``(None, {})``."""
     runs = read_record(dest, record_path, layout_key)
     if not runs:
         return None, {}
@@ -167,44 +177,56 @@ def _previous(pq: Any, dest: Path, record_path: Path, layout_key: str) -> tuple[
     return None, {}
 
 
+def write_runs(pa: Any, writer: Any, schema: Any, groups: Iterable[Group], old: Any, previous: dict[str, Any],
+               drop: int | None = None) -> tuple[int, dict[str, list[int]]]:
+    """Write ``groups`` with Parquet ``writer``, one row group per run: copied from the ``old`` file
+    when ``previous`` records the run, else read from the TM (leaving out field ``drop`` of each row).
+    Returns the rows written and the runs to record."""
+    written: dict[str, list[int]] = {}
+    count = 0
+    for group in groups:
+        runs = [(_key([piece[:2] for piece in run]), run) for run in _runs(group.pieces)]
+        rows = group.load([name for key, run in runs if key not in previous for name, _, _ in run])
+        for key, run in runs:
+            size = sum(piece[2] for piece in run)
+            if key in previous:
+                writer.write_table(old.read_row_group(previous[key][0]), row_group_size=size)
+            else:
+                writer.write_batch(_batch(pa, [row for _ in run for row in next(rows)], schema, drop),
+                                   row_group_size=size)
+            written[key] = [len(written), size]
+            count += size
+    return count, written
+
+
 @exporter("parquet")
 def write_parquet(ctx: ExportContext) -> Iterator[Output]:
     """``segments.parquet`` and ``units.parquet``, one row group per run of pieces (needs pyarrow)."""
     pa, pq = pyarrow()
 
-    for table in _tables(ctx):
+    for table in tables(ctx):
         rel = f"{table.name}.parquet"
         dest, record_path = ctx.out / rel, ctx.out / CACHE / f"{rel}.json"
         layout_key = layout("parquet", table.name, pa.__version__)
         schema = pa.schema([(f.name, pa.int64() if f.type == "int" else pa.string())
                             for f in fields(table.row_type)])
-        old, previous = _previous(pq, dest, record_path, layout_key)
-        written: dict[str, list[int]] = {}
-        count = 0
+        old, previous = previous_runs(pq, dest, record_path, layout_key)
         try:
             with atomic_path(dest) as tmp, pq.ParquetWriter(tmp, schema) as writer:
-                for group in table.groups():
-                    runs = [(_key([piece[:2] for piece in run]), run) for run in _runs(group.pieces)]
-                    rows = group.load([name for key, run in runs if key not in previous for name, _, _ in run])
-                    for key, run in runs:
-                        size = sum(piece[2] for piece in run)
-                        if key in previous:
-                            writer.write_table(old.read_row_group(previous[key][0]), row_group_size=size)
-                        else:
-                            batch = [row for _ in run for row in next(rows)]
-                            writer.write_batch(_batch(pa, batch, schema), row_group_size=size)
-                        written[key] = [len(written), size]
-                        count += size
+                count, runs = write_runs(pa, writer, schema, table.groups(), old, previous)
                 if not count:
                     writer.write_table(schema.empty_table())
         finally:
             if old is not None:
                 old.close()
-        write_record(dest, record_path, layout_key, written)
+        write_record(dest, record_path, layout_key, runs)
         yield Output(rel, "parquet", count, extra={"table": table.name})
 
 
-def _batch(pa: Any, rows: Rows, schema: Any) -> Any:
-    """A record batch from row tuples, built column by column."""
+def _batch(pa: Any, rows: Rows, schema: Any, drop: int | None = None) -> Any:
+    """A record batch from row tuples (field ``drop`` left out), built column by column."""
+    columns = list(zip(*rows))
+    if drop is not None:
+        del columns[drop]
     return pa.RecordBatch.from_arrays([pa.array(column, type=field.type) for column, field in
-                                       zip(zip(*rows), schema)], schema=schema)
+                                       zip(columns, schema)], schema=schema)
