@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 from .. import __version__, code_digest
 from ..atomic import atomic_open, atomic_path
@@ -40,6 +40,30 @@ CACHE = ".tmpipe-cache"
 _RECORD_VERSION = 1
 #: Delimits a hole's name in rendered text: NUL is never written to an XML or PO export.
 _MARK = "\x00"
+#: Rendered bytes gathered before a write.
+_BUFFER = 1 << 20
+_KERNEL_COPY = getattr(os, "copy_file_range", None)  # Linux
+
+
+def _copy_range(old: int | None, new: int, offset: int, length: int, dest: Path) -> None:
+    """Copy ``length`` bytes at ``offset`` of file ``old`` to the end of ``new``: in the kernel
+    (``copy_file_range``) where the file system allows, else through a buffer."""
+    assert old is not None
+    while length:
+        try:
+            if _KERNEL_COPY is None:
+                raise OSError("no copy_file_range")
+            done = _KERNEL_COPY(old, new, min(length, 1 << 30), offset)
+        except OSError:  # another file system, an old kernel, another system: read and write
+            data = os.pread(old, min(length, 1 << 24), offset)
+            done = len(data)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(new, view):]
+        if not done:
+            raise OutputError(f"{dest}: changed while this build copied from it; build again")
+        offset += done
+        length -= done
 
 
 def layout(*parts: str) -> str:
@@ -74,9 +98,10 @@ def read_record(dest: Path, record_path: Path, layout: str) -> dict[str, Any]:
 def write_record(dest: Path, record_path: Path, layout: str, fragments: dict[str, Any]) -> None:
     """Record ``fragments`` for file ``dest`` as it now is (after it was put in place)."""
     info = os.stat(dest)
-    with atomic_open(record_path) as handle:
-        json.dump({"record": _RECORD_VERSION, "layout": layout, "file": [info.st_size, info.st_mtime_ns],
-                   "fragments": fragments}, handle, ensure_ascii=False, separators=(",", ":"))
+    with atomic_open(record_path) as handle:  # dumps: the C encoder (dump runs the Python one)
+        handle.write(json.dumps({"record": _RECORD_VERSION, "layout": layout,
+                                 "file": [info.st_size, info.st_mtime_ns], "fragments": fragments},
+                                ensure_ascii=False, separators=(",", ":")))
 
 
 class Splicer:
@@ -95,8 +120,11 @@ class Splicer:
         self.fragments: dict[str, list[Any]] = {}
         self._offset = 0
         self._old: int | None = None
-        self._new: IO[bytes] | None = None
+        self._new: int | None = None
         self._tmp: Any = None
+        self._buffer: list[bytes] = []
+        self._buffered = 0
+        self._copy: list[int] = []  # [offset, length] of the old file's bytes still to copy
 
     def _load(self) -> dict[str, list[Any]]:
         return read_record(self.dest, self.record_path, self.layout)
@@ -109,25 +137,63 @@ class Splicer:
                 self.previous = {}
         self._tmp = atomic_path(self.dest)
         path = self._tmp.__enter__()
-        self._new = open(path, "wb", buffering=1 << 20)
+        try:
+            self._new = os.open(path, os.O_WRONLY | os.O_TRUNC)
+        except OSError as exc:
+            self._tmp.__exit__(type(exc), exc, exc.__traceback__)
+            raise OutputError(f"{self.dest}: cannot write: {exc.strerror or exc}") from exc
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         assert self._new is not None
         try:
-            self._new.close()
-        finally:
-            if self._old is not None:
-                os.close(self._old)
-            self._tmp.__exit__(kind, exc, tb)  # replaces the file, or removes the temporary one
+            try:
+                if kind is None:
+                    self._flush()
+            finally:
+                os.close(self._new)
+                if self._old is not None:
+                    os.close(self._old)
+        except BaseException as failure:  # the file is incomplete: it replaces nothing
+            self._tmp.__exit__(type(failure), failure, failure.__traceback__)
+            raise
+        self._tmp.__exit__(kind, exc, tb)  # replaces the file, or removes the temporary one
         if kind is None:
             write_record(self.dest, self.record_path, self.layout, self.fragments)
 
     def _put(self, data: bytes) -> None:
-        assert self._new is not None
-        self._new.write(data)
+        if self._copy:
+            self._flush()
+        self._buffer.append(data)
+        self._buffered += len(data)
         self._offset += len(data)
+        if self._buffered >= _BUFFER:
+            self._flush()
+
+    def _copy_old(self, offset: int, length: int) -> None:
+        """Copy ``length`` bytes of the previous file from ``offset`` (at the next flush: runs of
+        copies that follow each other in the old file become one)."""
+        if self._copy and self._copy[0] + self._copy[1] == offset:
+            self._copy[1] += length
+        else:
+            if self._copy or self._buffer:
+                self._flush()
+            self._copy = [offset, length]
+        self._offset += length
+
+    def _flush(self) -> None:
+        """Write what is buffered, then copy what is pending (in the kernel where it can)."""
+        assert self._new is not None
+        if self._buffer:
+            data = b"".join(self._buffer)
+            self._buffer, self._buffered = [], 0
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._new, view):]
+        if self._copy:
+            (offset, length), self._copy = self._copy, []
+            _copy_range(self._old, self._new, offset, length, self.dest)
 
     def write(self, text: str) -> None:
         """Text outside any fragment."""
@@ -151,11 +217,8 @@ class Splicer:
         _, pieces, names, info = entry
         ranges = []
         for at, (offset, length) in enumerate(pieces):
-            data = os.pread(self._old, length, offset)
-            if len(data) != length:
-                raise OutputError(f"{self.dest}: changed while this build copied from it; build again")
             ranges.append([self._offset, length])
-            self._put(data)
+            self._copy_old(offset, length)
             if at < len(names):
                 self._put(holes[names[at]].encode("utf-8"))
         self.fragments[name] = [key, ranges, names, info]
