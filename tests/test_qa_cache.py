@@ -204,7 +204,7 @@ def test_a_config_change_invalidates_the_cache(tm: Path, tmp_path: Path, monkeyp
     assert counts.units > 0
 
 
-class _Stop:
+class _Stop(frozenset[str]):
     """A suppression set whose first look-up is a Ctrl-C: the run stops while reading findings."""
 
     def __contains__(self, fingerprint: object) -> bool:
@@ -228,7 +228,7 @@ def test_an_interrupted_run_leaves_the_cache_it_found(tm: Path, tmp_path: Path, 
 
     if where == "checking":
         monkeypatch.setattr(runner, "_unit_findings", interrupted)
-    suppressed: Any = _Stop() if where == "reading" else frozenset()
+    suppressed: Any = _Stop(["a fingerprint"]) if where == "reading" else frozenset()
     store = open_store(tm, readonly=True)
     try:
         with pytest.raises(KeyboardInterrupt) as stopped:  # another config: would write another file

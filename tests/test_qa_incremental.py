@@ -65,11 +65,12 @@ def _picks(rng: random.Random) -> list[tuple[int, int]]:
 
 
 class _Spy:
-    """Counts what a run checked: units given to the segment checks, and the parts the
-    partitioned corpus checks were asked for (None: every part)."""
+    """Counts what a run checked: units given to the segment checks, the parts the
+    partitioned corpus checks were asked for (None: every part), and the stored parts read
+    back (``decoded``: those the reports could not copy from their previous files)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.units = 0
+        self.units = self.decoded = 0
         self.only: dict[str, Any] = {}
         segment, variants, quartiles = runner.QaSegment, consistency._variants, length._quartiles
 
@@ -85,12 +86,18 @@ class _Spy:
             self.only["locale"] = None if locales is None else len(locales)
             return quartiles(store, min_chars, locales)
 
+        def counted_decode(text: str) -> Any:
+            self.decoded += 1
+            return decode_part(text)
+
+        decode_part = runner.decode_part
+        monkeypatch.setattr(runner, "decode_part", counted_decode)
         monkeypatch.setattr(runner, "QaSegment", counted_segment)
         monkeypatch.setattr(consistency, "_variants", spied_variants)
         monkeypatch.setattr(length, "_quartiles", spied_quartiles)
 
     def reset(self) -> None:
-        self.units, self.only = 0, {}
+        self.units, self.decoded, self.only = 0, 0, {}
 
 
 def _reports(out: Path) -> dict[str, bytes]:
@@ -124,7 +131,7 @@ class _Corpus:
             run_qa(store, self.plain, config, **options)
             if spy is not None:
                 spy.reset()
-            shutil.rmtree(self.out / "qa", ignore_errors=True)
+            # the previous step's reports stay: the unchanged parts are copied from them
             run_qa(store, self.out, config, cache=self.out / CACHE, **options)
             return _reports(self.out), _reports(self.plain)
         finally:
@@ -183,6 +190,8 @@ def test_every_rebuild_writes_the_reports_of_a_run_without_cache(tmp_path: Path,
         if action == "nothing":
             assert spy.units == 0
             assert spy.only == {"source": 0, "target": 0, "locale": 0}
+            if not options.get("suppress"):  # suppressions are looked up finding by finding
+                assert spy.decoded <= 15, "the parts are copied from the previous reports (qa.md reads its first rows)"
         else:  # one article's units and groups: never the whole corpus
             assert spy.units <= 16
             assert all(n is not None and n <= 32 for n in spy.only.values()), spy.only

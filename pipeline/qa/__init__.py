@@ -21,7 +21,8 @@ from . import markup, numbers, urls, anomalies, typography, length  # noqa: F401
 from .config import QaConfig, load_config, load_suppressions, write_suppressions
 from .findings import SEVERITIES, Finding, Severity
 from .registry import CHECKS, CheckContext, CheckInfo, QaSegment, check, get_check
-from .runner import QaResult, gate, run_checks
+from .cache import Spoilt
+from .runner import QaResult, checking, gate, run_checks
 
 __all__ = ["CHECKS", "CheckContext", "CheckInfo", "Finding", "QaConfig", "QaResult", "QaSegment", "SEVERITIES",
            "Severity", "check", "gate", "get_check", "load_config", "load_suppressions", "run_qa",
@@ -45,7 +46,7 @@ def run_qa(store: Store, out: Path, config: QaConfig | None = None, english: Pat
     ``cache`` keeps the findings for the next run (a build's ``OUT/.tmpipe-cache/qa.sqlite``,
     :mod:`pipeline.qa.cache`): only what the articles changed since can affect is checked again.
     """
-    from ..report import DEFAULT_REPORTS, ReportContext, get_report  # reports import qa.findings
+    from ..report import DEFAULT_REPORTS, get_report  # reports import qa.findings
 
     config = config or QaConfig()
     reporters = [get_report(name) for name in (formats if formats is not None else DEFAULT_REPORTS)]
@@ -55,19 +56,32 @@ def run_qa(store: Store, out: Path, config: QaConfig | None = None, english: Pat
     suppressed = load_suppressions(suppress) if suppress else set()
     base = open_store(baseline, readonly=True) if isinstance(baseline, (str, Path)) else baseline
     try:
-        result = run_checks(store, config, english=Path(english) if english else None, baseline=base,
-                            suppressed=suppressed, keep_all=write_baseline is not None, cache=cache)
+        for attempt in range(2):
+            try:
+                with checking(store, config, english=Path(english) if english else None, baseline=base,
+                              suppressed=suppressed, keep_all=write_baseline is not None, cache=cache) as result:
+                    _report(result, out, reporters, signature, write_baseline, corpus_root)
+                return result
+            except Spoilt:  # the cache failed while findings were read, and is gone: count afresh
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
     finally:
         if base is not None and base is not baseline:
             base.close()
+
+
+def _report(result: QaResult, out: Path, reporters: Sequence[Any], signature: dict[str, Any] | None,
+            write_baseline: Path | None, corpus_root: str | None) -> None:
+    """Write the reports of ``result`` (its stored parts are read, or copied from the previous reports)."""
+    from ..report import ReportContext
+
     if signature:
         result.signature = {**result.signature, "build": signature}
     if write_baseline is not None and result.fingerprints is not None:
         result.summary["baseline_written"] = write_suppressions(write_baseline, result.fingerprints.values())
     checks = {info.id: {"title": info.title, "severity": result.summary["by_check"][info.id]["severity"]}
               for info in CHECKS.values()}
-    ctx = ReportContext(Path(out), QA_FOLDER, result.summary, result.findings, checks, result.signature,
-                        corpus_root)
+    ctx = ReportContext(Path(out), QA_FOLDER, result.summary, result.parts, checks, result.signature, corpus_root)
     for write in reporters:
         result.outputs.extend(write(ctx))
-    return result

@@ -24,7 +24,9 @@ Principles:
    not read back equal) is stored as "recheck" (NULL) and recomputed on every run.  A part that
    does not read back (a damaged file) makes the run count again without the file.
 6. Each part also keeps its counts (check, severity, locale): once a check has as many findings
-   as the reports keep, its stored parts are counted, not read.
+   as the reports keep, its stored parts are counted, not read.  And a digest of its findings'
+   JSON (:func:`findings_sha`): a report copies its rendering of a part from its previous file
+   while that digest is unchanged (:mod:`pipeline.qa.kept`), so the part is not read either.
 """
 
 from __future__ import annotations
@@ -49,11 +51,11 @@ from ..store import Store
 from .findings import Finding
 from .registry import CheckContext
 
-__all__ = ["SCHEMA", "QaCache", "Spoilt", "decode", "decode_part", "encode", "encode_part", "part_key",
-           "settings_digest", "text_digest"]
+__all__ = ["SCHEMA", "QaCache", "Spoilt", "decode", "decode_part", "encode", "encode_part", "findings_sha",
+           "part_key", "settings_digest", "text_digest"]
 
 #: Bumped when the file's tables or the encoding of findings change.
-SCHEMA = 4
+SCHEMA = 5
 
 _TABLES = """
 CREATE TABLE meta (schema INTEGER NOT NULL, layout TEXT NOT NULL);
@@ -62,7 +64,8 @@ CREATE TABLE articles (path TEXT PRIMARY KEY, locale TEXT NOT NULL, source_local
     sha256 TEXT NOT NULL, sources BLOB NOT NULL, targets BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE units (locale TEXT NOT NULL, key BLOB NOT NULL, findings TEXT, PRIMARY KEY (locale, key))
     WITHOUT ROWID;
-CREATE TABLE parts (owner TEXT NOT NULL, part TEXT NOT NULL, findings TEXT, counts TEXT, digest INTEGER);
+CREATE TABLE parts (owner TEXT NOT NULL, part TEXT NOT NULL, findings TEXT, counts TEXT, digest INTEGER,
+    findings_sha TEXT);
 CREATE UNIQUE INDEX parts_by_key ON parts (owner, part);
 CREATE INDEX parts_by_digest ON parts (owner, digest) WHERE digest IS NOT NULL;
 """
@@ -151,6 +154,11 @@ def encode_part(findings: Sequence[Finding]) -> str | None:
         return json.dumps(rows, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         return None
+
+
+def findings_sha(text: str) -> str:
+    """The digest a part's findings JSON (:func:`encode_part`) is known by."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def decode_part(text: str) -> list[Finding]:
@@ -296,8 +304,8 @@ class QaCache:
             if "gone" in temporary:
                 self._db.execute("DELETE FROM parts WHERE (owner, part) IN (SELECT owner, part FROM temp.gone)")
             if "pending" in temporary:
-                self._db.execute("INSERT OR REPLACE INTO parts SELECT owner, part, findings, counts, digest"
-                                 " FROM temp.pending")
+                self._db.execute("INSERT OR REPLACE INTO parts SELECT owner, part, findings, counts, digest,"
+                                 " findings_sha FROM temp.pending")
             stale = [name for (name,) in self._db.execute("SELECT name FROM owners") if name not in self._owners]
             self._db.executemany("DELETE FROM parts WHERE owner = ?", ((name,) for name in stale))
             self._db.executemany("DELETE FROM owners WHERE name = ?", ((name,) for name in stale))
@@ -408,16 +416,18 @@ class QaCache:
         for (part,) in self._read("SELECT part FROM parts WHERE owner = ?" + (_RECHECK if recheck else ""), (owner,)):
             yield part
 
-    def parts(self, owner: str) -> Iterator[tuple[str, str, int]]:
-        """``(part, counts JSON, row)`` of a valid owner's stored parts, in key order (the findings
-        themselves are read by :meth:`findings` of the row, when needed).  What :meth:`put` writes
-        for a valid owner is only seen after :meth:`commit`."""
+    def parts(self, owner: str) -> Iterator[tuple[str, str, int, str | None]]:
+        """``(part, counts JSON, row, findings_sha)`` of a valid owner's stored parts, in key order
+        (the findings themselves are read by :meth:`findings` of the row, when needed).  What
+        :meth:`put` writes for a valid owner is only seen after :meth:`commit`."""
         assert owner in self._valid
-        return self._read("SELECT part, counts, rowid FROM parts WHERE owner = ? ORDER BY part", (owner,))
+        return self._read("SELECT part, counts, rowid, findings_sha FROM parts WHERE owner = ? ORDER BY part",
+                          (owner,))
 
     def findings(self, row: int) -> str:
         """The findings JSON of the stored part at ``row`` (:meth:`parts`)."""
-        assert self._db is not None
+        if self._db is None:
+            raise OutputError(f"{self.path}: closed: a stored part's findings are read while its run is open")
         try:
             found = self._db.execute("SELECT findings FROM parts WHERE rowid = ?", (row,)).fetchone()
         except sqlite3.Error as exc:
@@ -436,21 +446,22 @@ class QaCache:
             return self._failed_write()
         self._write("INSERT INTO temp.gone VALUES (?, ?)", ((owner, part) for part in parts))
 
-    def put(self, owner: str, part: str, findings: str | None, counts: str, digest: int | None = None) -> None:
+    def put(self, owner: str, part: str, findings: str | None, counts: str, digest: int | None = None,
+            sha: str | None = None) -> None:
         """Store ``owner``'s ``part`` with its findings (JSON, or None for "recheck"), their counts
-        (JSON) and, for a text group, its text's :func:`text_digest`: at once for an owner that
-        started afresh, else at :meth:`commit` (:meth:`parts` may be reading)."""
+        (JSON), for a text group its text's :func:`text_digest`, and the findings' :func:`findings_sha`:
+        at once for an owner that started afresh, else at :meth:`commit` (:meth:`parts` may be reading)."""
         if self._db is None or not self._writable:
             return
-        row = [(owner, part, findings, counts, digest)]
+        row = [(owner, part, findings, counts, digest, sha)]
         if owner in self._valid:
             try:
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS pending (owner TEXT, part TEXT, findings TEXT,"
-                                 " counts TEXT, digest INTEGER)")
+                                 " counts TEXT, digest INTEGER, findings_sha TEXT)")
             except sqlite3.Error:
                 return self._failed_write()
-            return self._write("INSERT INTO temp.pending VALUES (?, ?, ?, ?, ?)", row)
-        self._write("INSERT INTO parts VALUES (?, ?, ?, ?, ?)", row)
+            return self._write("INSERT INTO temp.pending VALUES (?, ?, ?, ?, ?, ?)", row)
+        self._write("INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?)", row)
 
     def count_from(self, owner: str, first: str, dirty: Iterable[str]) -> list[list[Any]]:
         """The counts (:func:`~pipeline.qa.runner._counts` rows) of a valid owner's stored parts from

@@ -18,7 +18,7 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,11 @@ from ..store import Store
 from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
 from .registry import CHECKS, CheckContext, CheckInfo, QaRow, QaSegment, end_pass
-from .cache import (SEGMENT, QaCache, Spoilt, decode, decode_part, encode, encode_part, part_key, settings_digest,
-                    temp_keys, text_digest)
+from .cache import (SEGMENT, QaCache, Spoilt, decode, decode_part, encode, encode_part, findings_sha, part_key,
+                    settings_digest, temp_keys, text_digest)
+from .kept import Kept, Tally, bucket
 
-__all__ = ["QaResult", "run_checks", "gate"]
+__all__ = ["QaResult", "checking", "run_checks", "gate"]
 
 
 @dataclass(slots=True)
@@ -40,14 +41,19 @@ class QaResult:
 
     summary: dict[str, Any]
     """Counts: ``findings`` (new), ``suppressed``, ``by_severity``, ``by_check``, ``by_locale``..."""
-    findings: list[Finding]
-    """The new (not suppressed) findings kept for the reports, in check order."""
+    parts: list[Kept]
+    """The new (not suppressed) findings kept for the reports, by part, in report order."""
     outputs: list[Any] = field(default_factory=list)
     """The report files written (:class:`~pipeline.export.registry.Output`)."""
     signature: dict[str, Any] = field(default_factory=dict)
     """Tool, version, options and input fingerprint."""
     fingerprints: dict[str, Finding] | None = None
     """Every finding by fingerprint, suppressed ones too (only when a baseline is to be written)."""
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings kept for the reports, in report order."""
+        return [finding for part in self.parts for finding in part.findings()]
 
     def gate(self, fail_on: Severity | None = None, max: dict[str, int] | None = None) -> list[str]:
         """Why the gate is reached: ``[]`` when it is not (only new findings count)."""
@@ -199,25 +205,34 @@ def _dirty(store: Store, cache: QaCache, owner: str, by: str) -> set[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """A part's findings as this run computed them."""
+
+    name: str
+    """The owner and the part's key (:attr:`~pipeline.qa.kept.Kept.name`)."""
+    digest: str | None
+    """:func:`~pipeline.qa.cache.findings_sha` of their stored JSON (None: not stored)."""
+    findings: list[Finding]
+
+
+@dataclass(frozen=True, slots=True)
 class Stored:
     """A part read back from the cache as the tally sees it: its counts, its findings on demand
-    (the tally needs them only while a check of the part has findings to keep for the reports)."""
+    (the tally needs them only while it must look at each finding)."""
 
+    name: str | None
+    """As :attr:`Part.name`; None for parts summed together by SQLite."""
+    digest: str | None
+    """:func:`~pipeline.qa.cache.findings_sha` of its findings' JSON."""
     counts: list[list[Any]]
     """``[check, severity, locale, similarity bucket (-1: none), n]`` rows (:func:`_counts`)."""
     load: Callable[[], list[Finding]]
     """The part's findings, read and decoded."""
 
 
-def _bucket(finding: Finding) -> int:
-    """The similarity histogram's bucket of a finding, or -1 (the summary's ``similarity_histogram``)."""
-    similarity = finding.extra.get("similarity")
-    return min(int(similarity * 10), 9) if isinstance(similarity, float | int) and finding.line else -1
-
-
 def _counts(findings: Iterable[Finding]) -> str:
     """What :class:`Stored` counts, as JSON."""
-    counted = Counter((f.check, f.severity, f.locale, _bucket(f)) for f in findings)
+    counted = Counter((f.check, f.severity, f.locale, bucket(f)) for f in findings)
     return json.dumps([[*key, n] for key, n in counted.items()], ensure_ascii=False)
 
 
@@ -227,12 +242,12 @@ def _summed() -> list[Finding]:
 
 def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[Finding],
             part_of: Callable[[Finding], tuple[str, ...]], texts: bool = False,
-            counted: Callable[[], bool] = lambda: False) -> Iterator[Finding | Stored]:
-    """``fresh`` findings (those of the ``dirty`` parts, or of every part when None) and the
-    stored parts of the others, in part order; the fresh parts are stored for next time (with
+            counted: Callable[[], bool] = lambda: False) -> Iterator[Part | Stored]:
+    """``fresh`` findings (those of the ``dirty`` parts, or of every part when None) by part, and
+    the stored parts of the others, in part order; the fresh parts are stored for next time (with
     ``texts``, a part is a text group, stored with its text's digest).  Once ``counted()`` (the
     tally keeps no more findings of the owner's checks), the stored parts left are summed by
-    SQLite as one :class:`Stored` and the fresh findings follow."""
+    SQLite as one :class:`Stored` and the fresh parts follow."""
     stored = iter(()) if dirty is None else (row for row in cache.parts(owner) if row[0] not in dirty)
     if dirty:
         cache.forget(owner, dirty)
@@ -243,18 +258,18 @@ def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[
         except (ValueError, TypeError) as exc:
             cache.spoilt(f"{owner} part {part!r} unreadable ({exc})")
 
-    def read(part: str, text: str, row: int) -> Stored:
+    def read(part: str, text: str, row: int, sha: str | None) -> Stored:
         try:
             counts = json.loads(text)
             if not all(len(row) == 5 for row in counts):
                 raise ValueError("not five fields")
         except (ValueError, TypeError) as exc:
             cache.spoilt(f"{owner} part {part!r} counts unreadable ({exc})")
-        return Stored(counts, lambda: load(part, row))
+        return Stored(f"{owner}\0{part}", sha, counts, lambda: load(part, row))
 
     def rest(first: str) -> Stored:
         """The stored parts from ``first`` on, summed (the tally only counts them now)."""
-        return Stored(cache.count_from(owner, first, dirty or set()), _summed)
+        return Stored(None, None, cache.count_from(owner, first, dirty or set()), _summed)
 
     waiting = next(stored, None)
     for fields, group in itertools.groupby(fresh, key=part_of):
@@ -267,8 +282,10 @@ def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[
             yield read(*waiting)
             waiting = next(stored, None)
         findings = list(group)
-        cache.put(owner, key, encode_part(findings), _counts(findings), text_digest(*fields) if texts else None)
-        yield from findings
+        text = encode_part(findings)
+        sha = None if text is None else findings_sha(text)
+        cache.put(owner, key, text, _counts(findings), text_digest(*fields) if texts else None, sha)
+        yield Part(f"{owner}\0{key}", sha, findings)
     while waiting is not None:
         if counted():
             yield rest(waiting[0])
@@ -279,7 +296,7 @@ def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[
 
 def _findings(store: Store, contexts: list[CheckContext], cache: QaCache | None = None,
               counted: Callable[[Sequence[str]], bool] = lambda checks: False
-              ) -> Generator[Finding | Stored, None, None]:
+              ) -> Generator[Finding | Part | Stored, None, None]:
     """Every finding, in report order; with ``cache``, the stored parts of what did not change
     (:func:`_reused`; ``counted(checks)``: whether the tally keeps no more findings of ``checks``)."""
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
@@ -312,75 +329,6 @@ def _findings(store: Store, contexts: list[CheckContext], cache: QaCache | None 
                                parts.by != "locale", functools.partial(counted, [ctx.info.id]))
 
 
-class _Tally:
-    """The counts of a run's findings, and the findings kept for the reports."""
-
-    def __init__(self, config: QaConfig, suppressed: set[str] | frozenset[str], keep_all: bool) -> None:
-        self.max_findings = config.max_findings
-        self.fingerprints = suppressed
-        self.by_check: dict[str, dict[str, Any]] = {
-            info.id: {"title": info.title, "severity": (config.settings(info.id).severity or info.severity),
-                      "count": 0, "suppressed": 0, "by_severity": Counter()} for info in CHECKS.values()}
-        self.by_severity: Counter[str] = Counter()
-        self.by_locale: dict[str, Counter[str]] = {}
-        self.locale_severity: dict[str, Counter[str]] = {}
-        self.kept: list[Finding] = []
-        self.kept_per_check: Counter[str] = Counter()
-        self.truncated: Counter[str] = Counter()
-        self.everything: dict[str, Finding] | None = {} if keep_all else None
-        self.similarity: list[int] = [0] * 10
-        self.suppressed = 0
-
-    def add(self, finding: Finding) -> None:
-        fp = finding.fingerprint
-        if self.everything is not None:
-            self.everything.setdefault(fp, finding)
-        entry = self.by_check[finding.check]
-        if fp in self.fingerprints:
-            entry["suppressed"] += 1
-            self.suppressed += 1
-            return
-        entry["count"] += 1
-        entry["by_severity"][finding.severity] += 1
-        self.by_severity[finding.severity] += 1
-        self.by_locale.setdefault(finding.locale, Counter())[finding.check] += 1
-        self.locale_severity.setdefault(finding.locale, Counter())[finding.severity] += 1
-        bucket = _bucket(finding)
-        if bucket >= 0:
-            self.similarity[bucket] += 1
-        if self.kept_per_check[finding.check] < self.max_findings:
-            self.kept_per_check[finding.check] += 1
-            self.kept.append(finding)
-        else:
-            self.truncated[finding.check] += 1
-
-
-    def counted(self, checks: Sequence[str]) -> bool:
-        """Whether findings of ``checks`` are only counted from now on: none is kept any more for
-        the reports, none is to be suppressed, none listed for a baseline."""
-        return not self.fingerprints and self.everything is None and all(
-            self.kept_per_check[check] >= self.max_findings for check in checks)
-
-    def add_stored(self, part: Stored) -> None:
-        """Count a stored part: by its counts when none of its checks has findings left to keep
-        (and no finding is to be suppressed or listed), else finding by finding."""
-        if self.fingerprints or self.everything is not None or any(
-                self.kept_per_check[check] < self.max_findings for check, *_ in part.counts):
-            for finding in part.load():
-                self.add(finding)
-            return
-        for check, severity, locale, bucket, n in part.counts:
-            entry = self.by_check[check]
-            entry["count"] += n
-            entry["by_severity"][severity] += n
-            self.by_severity[severity] += n
-            self.by_locale.setdefault(locale, Counter())[check] += n
-            self.locale_severity.setdefault(locale, Counter())[severity] += n
-            if bucket >= 0:
-                self.similarity[bucket] += n
-            self.truncated[check] += n
-
-
 class _Nothing:
     def close(self) -> None:
         pass
@@ -394,35 +342,58 @@ def input_fingerprint(store: Store) -> str:
     return digest.hexdigest()
 
 
-def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, baseline: Store | None = None,
-               suppressed: set[str] | frozenset[str] = frozenset(), keep_all: bool = False,
-               cache: Path | None = None) -> QaResult:
+@contextmanager
+def checking(store: Store, config: QaConfig, *, english: Path | None = None, baseline: Store | None = None,
+             suppressed: set[str] | frozenset[str] = frozenset(), keep_all: bool = False,
+             cache: Path | None = None) -> Iterator[QaResult]:
     """Run every enabled check; count, suppress and keep findings; no report is written.
 
     ``cache`` is the file that keeps findings between runs (:mod:`pipeline.qa.cache`): only what
-    the articles changed since the last run can affect is checked.  None checks everything."""
+    the articles changed since the last run can affect is checked.  None checks everything.
+    The result's stored parts can be read inside the block (the reports are written there), and
+    the cache's changes are committed when it ends without an error.  :class:`Spoilt`: the cache
+    failed while findings were read (and is gone): run again."""
+    skipped: dict[str, str] = {}
+    contexts = _contexts(config, english, baseline, skipped)
+    tally = Tally(config, suppressed, keep_all)
+    qa_cache = QaCache(cache, store) if cache is not None else None
+    # closed here, not when collected: a run that stops leaves the cache it found
+    with closing(qa_cache or _Nothing()):
+        with closing(_findings(store, contexts, qa_cache, tally.counted)) as found:
+            for item in found:
+                if isinstance(item, Finding):
+                    tally.add(item)
+                elif isinstance(item, Part):
+                    tally.add_part(item.name, item.digest, item.findings)
+                else:
+                    tally.add_stored(item.name, item.digest, item.counts, item.load)
+        yield _result(store, config, contexts, skipped, tally, english, baseline)
+        if qa_cache is not None:
+            qa_cache.commit()
+
+
+def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, baseline: Store | None = None,
+               suppressed: set[str] | frozenset[str] = frozenset(), keep_all: bool = False,
+               cache: Path | None = None) -> QaResult:
+    """:func:`checking`, its result's findings all read."""
     for attempt in range(2):
-        skipped: dict[str, str] = {}
-        contexts = _contexts(config, english, baseline, skipped)
-        tally = _Tally(config, suppressed, keep_all)
-        qa_cache = QaCache(cache, store) if cache is not None else None
         try:
-            # closed here, not when collected: a run that stops leaves the cache it found
-            with closing(qa_cache or _Nothing()), closing(_findings(store, contexts, qa_cache, tally.counted)) as found:
-                for item in found:
-                    if isinstance(item, Finding):
-                        tally.add(item)
-                    else:
-                        tally.add_stored(item)
-                if qa_cache is not None:
-                    qa_cache.commit()
-            break
-        except Spoilt:  # the cache failed while its findings were being counted, and is gone: count afresh
+            with checking(store, config, english=english, baseline=baseline, suppressed=suppressed,
+                          keep_all=keep_all, cache=cache) as result:
+                for part in result.parts:
+                    part.read()
+            return result
+        except Spoilt:  # the cache failed while its findings were being read, and is gone: count afresh
             if attempt:
                 raise
+    raise AssertionError("unreachable")
+
+
+def _result(store: Store, config: QaConfig, contexts: list[CheckContext], skipped: dict[str, str], tally: Tally,
+            english: Path | None, baseline: Store | None) -> QaResult:
     by_check, by_severity, truncated, similarity = tally.by_check, tally.by_severity, tally.truncated, tally.similarity
     by_locale, locale_severity = tally.by_locale, tally.locale_severity
-    n_suppressed, kept, everything = tally.suppressed, tally.kept, tally.everything
+    n_suppressed, everything = tally.suppressed, tally.everything
     memo = contexts[0].cache if contexts else {}
     summary = {
         "findings": sum(by_severity.values()),
@@ -452,4 +423,4 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
                              "checks": summary["checks_run"],
                              "severity": {k: v["severity"] for k, v in by_check.items()},
                              "do_not_translate": list(config.do_not_translate)}}
-    return QaResult(summary, kept, [], signature, everything)
+    return QaResult(summary, tally.parts, [], signature, everything)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from lxml import etree
 
 from ..atomic import atomic_path
 from ..export.registry import Output
+from ..export.splice import CACHE, layout, read_record, write_record
 from ..qa.findings import Finding, severity_rank
 from .registry import ReportContext, report
 
@@ -37,23 +39,50 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def _briefs(findings: list[Finding]) -> list[list[Any]]:
+    """What JUnit shows of each finding: ``[check, file, line, severity, text]``."""
+    return [[f.check, f.file, f.line, f.severity, _line(f)] for f in findings]
+
+
+def _by_check(ctx: ReportContext, previous: dict[str, list[Any]]
+              ) -> tuple[dict[str, list[list[Any]]], dict[str, list[Any]]]:
+    """The briefs of the listed findings by check, in report order, and each part's briefs as
+    fragments to record (no bytes of the file: JUnit regroups the findings by file).  A part's
+    briefs are the ``previous`` run's while its key is unchanged: the part is not read."""
+    fragments: dict[str, list[Any]] = {}
+    by_check: dict[str, list[list[Any]]] = {}
+    for part in ctx.parts:
+        if not part.count:
+            continue
+        entry = previous.get(part.name)
+        if part.key is not None and entry and entry[0] == part.key and isinstance(entry[3], list):
+            rows = entry[3]
+        else:
+            rows = _briefs(part.findings())
+        fragments[part.name] = [part.key, [], [], rows]
+        for row in rows:
+            by_check.setdefault(row[0], []).append(row)
+    return by_check, fragments
+
+
 @report("junit")
 def write_junit(ctx: ReportContext) -> Iterator[Output]:
     """Write ``qa/junit.xml``."""
     name = "junit.xml"
-    by_check: dict[str, list[Finding]] = {}
-    for finding in ctx.findings:
-        by_check.setdefault(finding.check, []).append(finding)
+    dest = ctx.path(name)
+    record = ctx.out / CACHE / ctx.folder / f"{name}.json"
+    kind = layout("junit")
+    by_check, fragments = _by_check(ctx, read_record(dest, record, kind))
     run = ctx.summary["checks_run"]
     failures_total = 0
-    with atomic_path(ctx.path(name)) as tmp, etree.xmlfile(str(tmp), encoding="utf-8") as xf:
+    with atomic_path(dest) as tmp, etree.xmlfile(str(tmp), encoding="utf-8") as xf:
         xf.write_declaration()
         totals = {"name": "tmpipe qa", "tests": "0", "failures": "0"}
         suites = []
         for check_id in run:
-            findings = sorted(by_check.get(check_id, []), key=lambda f: (f.file, f.line))
-            files = [(file, list(group)) for file, group in itertools.groupby(findings, key=lambda f: f.file)]
-            failed = sum(1 for _, group in files if any(severity_rank(f.severity) > 0 for f in group))
+            rows = sorted(by_check.get(check_id, []), key=lambda r: (r[1], r[2]))
+            files = [(file, list(group)) for file, group in itertools.groupby(rows, key=lambda r: r[1])]
+            failed = sum(1 for _, group in files if any(severity_rank(r[3]) > 0 for r in group))
             suites.append((check_id, files, failed))
             failures_total += failed
         totals["tests"] = str(sum(max(len(files), 1) for _, files, _ in suites))
@@ -74,8 +103,8 @@ def write_junit(ctx: ReportContext) -> Iterator[Output]:
                     for file, group in files:
                         case = etree.Element("testcase", name=_clean(file), classname=check_id,
                                              file=_clean(file))
-                        worst = max(group, key=lambda f: severity_rank(f.severity)).severity
-                        body = _clean("\n".join(_line(f) for f in group))
+                        worst = max(group, key=lambda r: severity_rank(r[3]))[3]
+                        body = _clean("\n".join(r[4] for r in group))
                         if worst == "info":
                             etree.SubElement(case, "system-out").text = body
                         else:
@@ -84,4 +113,5 @@ def write_junit(ctx: ReportContext) -> Iterator[Output]:
                                                                       f"({title})"))
                             failure.text = body
                         xf.write(case)
+    write_record(dest, record, kind, fragments)
     yield ctx.output(name, "junit")

@@ -13,10 +13,11 @@ from collections.abc import Iterator, Sequence
 from html import escape
 from typing import Any
 
-from ..atomic import atomic_open
 from ..export.registry import Output
+from ..export.splice import Splicer, layout
 from ..qa.findings import SEVERITIES, Finding
 from .qa_html_assets import CSS, SCRIPT
+from .fragments import listed, write_parts
 from .registry import ReportContext, report
 
 __all__ = ["write_qa_html", "bar_chart", "histogram"]
@@ -147,8 +148,8 @@ def _drift(s: dict[str, Any]) -> str:
             f"</thead><tbody>{rows}</tbody></table></div>")
 
 
-def _parts(ctx: ReportContext) -> Iterator[str]:
-    """The page in pieces: the head up to the findings table, one piece per finding row, the end."""
+def _head(ctx: ReportContext) -> str:
+    """The page up to the findings table's rows."""
     s = ctx.summary
     sev = s["by_severity"]
     cards = "".join(f'<div class="card {k}"><b>{sev[k]}</b>{k}</div>' for k in SEVERITIES)
@@ -163,16 +164,24 @@ def _parts(ctx: ReportContext) -> Iterator[str]:
     if s.get("source_drift"):
         charts += (f'<figure><figcaption>Source drift: similarity distribution</figcaption>'
                    f'{histogram(s["source_drift"]["similarity_histogram"])}</figure>')
-    shown = ctx.findings[:_MAX_ROWS]
-    more = (f'<p class="note">{len(ctx.findings) - len(shown)} more findings are in qa.json.</p>'
-            if len(ctx.findings) > len(shown) else "")
+    shown, shown_checks, shown_locales = 0, set[str](), set[str]()
+    for part, n in listed(ctx.parts, _MAX_ROWS):
+        if n == part.count:
+            shown_checks.update(part.checks)
+            shown_locales.update(part.locales)
+        else:
+            cut = part.findings()[:n]
+            shown_checks.update(f.check for f in cut)
+            shown_locales.update(f.locale for f in cut)
+        shown += n
+    more = (f'<p class="note">{ctx.count - shown} more findings are in qa.json.</p>' if ctx.count > shown else "")
     truncated = "".join(f'<p class="note">{n} more {escape(c)} findings were counted but not kept '
                         f'(max_findings).</p>' for c, n in s["truncated"].items())
-    checks = sorted({f.check for f in shown}, key=list(ctx.checks).index)
-    locales = sorted({f.locale for f in shown})
+    checks = sorted(shown_checks, key=list(ctx.checks).index)
+    locales = sorted(shown_locales)
     sig = ctx.signature
     skipped = "; ".join(f"{k}: {v}" for k, v in s["checks_skipped"].items())
-    yield f"""<!DOCTYPE html>
+    return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>tmpipe QA report</title>
@@ -194,24 +203,30 @@ checks run: {escape(', '.join(s['checks_run']))}{' · not run: ' + escape(skippe
 <table id="findings"><thead><tr><th>severity</th><th>check</th><th>locale</th><th>where</th><th>finding</th></tr>
 </thead><tbody>
 """
-    for f in shown:
-        yield _row(f)
-    yield f"""
+
+
+_END = f"""
 </tbody></table></main>
 <script>{SCRIPT}</script></body></html>
 """
 
 
+def _rows(findings: list[Finding]) -> str:
+    return "".join(_row(f) for f in findings)
+
+
 def render_html(ctx: ReportContext) -> str:
     """The whole page."""
-    return "".join(_parts(ctx))
+    rows = "".join(_rows(part.findings()[:n]) for part, n in listed(ctx.parts, _MAX_ROWS))
+    return _head(ctx) + rows + _END
 
 
 @report("qa-html")
 def write_qa_html(ctx: ReportContext) -> Iterator[Output]:
-    """Write ``qa/qa.html``."""
+    """Write ``qa/qa.html``: the head, then the rows of each part (see .fragments)."""
     name = "qa.html"
-    with atomic_open(ctx.path(name)) as handle:
-        for part in _parts(ctx):  # piece by piece: the page of 20000 rows is never one string
-            handle.write(part)
+    with Splicer(ctx.out, f"{ctx.folder}/{name}", layout("qa-html")) as doc:
+        doc.write(_head(ctx))
+        write_parts(doc, ctx.parts, _rows, first="", sep="", limit=_MAX_ROWS)
+        doc.write(_END)
     yield ctx.output(name, "qa-html")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ..atomic import atomic_open
 from ..export.registry import Output
+from ..export.splice import Splicer, layout
+from ..qa.findings import Finding
+from .fragments import write_parts
 from .registry import ReportContext, report
 
 __all__ = ["write_qa_json", "SCHEMA_VERSION"]
@@ -20,17 +22,19 @@ def write_qa_json(ctx: ReportContext) -> Iterator[Output]:
     """Write ``qa/qa.json``: ``{"schema", "signature", "checks", "summary", "findings": [...]}``."""
     name = "qa.json"
     # json.dumps, not json.dump: dump() to a file runs the pure-Python encoder, dumps() the C one
-    # (same text); each finding is encoded and written on its own, so memory holds one at a time.
+    # (same text); each part's findings are encoded and written together (see .fragments).
     encode = _ENCODER.encode
-    with atomic_open(ctx.path(name)) as handle:
-        handle.write('{"schema": ')
-        handle.write(json.dumps({"name": "tmpipe-qa", "version": SCHEMA_VERSION}))
+
+    def render(findings: list[Finding]) -> str:
+        return ",\n  ".join(encode(finding.to_json()) for finding in findings)
+
+    with Splicer(ctx.out, f"{ctx.folder}/{name}", layout("qa-json")) as doc:
+        doc.write('{"schema": ')
+        doc.write(json.dumps({"name": "tmpipe-qa", "version": SCHEMA_VERSION}))
         for key, value in (("signature", ctx.signature), ("checks", ctx.checks), ("summary", ctx.summary)):
-            handle.write(f',\n "{key}": ')
-            handle.write(encode(value))
-        handle.write(',\n "findings": [')
-        for i, finding in enumerate(ctx.findings):
-            handle.write(",\n  " if i else "\n  ")
-            handle.write(encode(finding.to_json()))
-        handle.write("\n ]}\n")
+            doc.write(f',\n "{key}": ')
+            doc.write(encode(value))
+        doc.write(',\n "findings": [')
+        write_parts(doc, ctx.parts, render, first="\n  ", sep=",\n  ")
+        doc.write("\n ]}\n")
     yield ctx.output(name, "qa-json")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..atomic import atomic_open
 from ..export.registry import Output
+from ..qa.findings import Finding
 from .registry import ReportContext, report
 
 __all__ = ["write_qa_markdown", "render_markdown"]
@@ -17,6 +18,24 @@ def _cell(text: str, limit: int = 90) -> str:
     text = " ".join(str(text).split())
     text = text if len(text) <= limit else text[:limit - 1] + "…"
     return text.replace("|", "\\|").replace("<", "&lt;")
+
+
+def _first(ctx: ReportContext, top: int) -> list[Finding]:
+    """The first ``top`` errors listed, else the first ``top`` findings (only the parts needed are read)."""
+    errors: list[Finding] = []
+    for part in ctx.parts:
+        if len(errors) >= top:
+            break
+        if "error" in part.severities:
+            errors += [f for f in part.findings() if f.severity == "error"]
+    if errors:
+        return errors[:top]
+    first: list[Finding] = []
+    for part in ctx.parts:
+        if len(first) >= top:
+            break
+        first += part.findings()[:top - len(first)]
+    return first
 
 
 def render_markdown(ctx: ReportContext, top: int = 15) -> str:
@@ -53,7 +72,7 @@ def render_markdown(ctx: ReportContext, top: int = 15) -> str:
                              f" {_cell(f['english'] or '(no match)', 80)} |")
             if len(drifted) > 50:
                 lines.append(f"| … {len(drifted) - 50} more | | | |")
-    worst = [f for f in ctx.findings if f.severity == "error"][:top] or list(ctx.findings[:top])
+    worst = _first(ctx, top)
     if worst:
         lines += ["", f"### First {len(worst)} finding(s)", "", "| where | check | message |", "|---|---|---|"]
         for f in worst:

@@ -10,6 +10,7 @@ from typing import Any
 from ..registry import Registry
 from ..export.registry import Output
 from ..qa.findings import Finding
+from ..qa.kept import Kept
 
 __all__ = ["REPORTS", "ReportContext", "Reporter", "get_report", "report"]
 
@@ -24,8 +25,10 @@ class ReportContext:
     """Sub-folder for the reports, relative to ``out`` (``qa``)."""
     summary: dict[str, Any]
     """The run's counts (see ``docs/qa-json.md``)."""
-    findings: Sequence[Finding]
-    """The new findings, in check order."""
+    parts: Sequence[Kept]
+    """The new findings the reports list, by part, in report order (:mod:`pipeline.qa.kept`): a
+    report may copy a part's rendering from its previous file while the part's key is unchanged
+    (:mod:`pipeline.report.fragments`), else it reads its findings."""
     checks: dict[str, dict[str, Any]]
     """Check id → ``{"title", "severity"}`` for every registered check, in report order."""
     signature: dict[str, Any]
@@ -33,13 +36,23 @@ class ReportContext:
     corpus_root: str | None = None
     """Where the article paths are relative to, when known (for SARIF ``originalUriBaseIds``)."""
 
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding the reports list, in order (each part read)."""
+        return [finding for part in self.parts for finding in part.findings()]
+
+    @property
+    def count(self) -> int:
+        """How many findings the reports list."""
+        return sum(part.count for part in self.parts)
+
     def path(self, name: str) -> Path:
         """Where to write the report file ``name``."""
         return self.out / self.folder / name
 
     def output(self, name: str, format: str, **extra: Any) -> Output:
         """The manifest entry of a report file written to ``path(name)``."""
-        return Output(f"{self.folder}/{name}", format, len(self.findings), extra={
+        return Output(f"{self.folder}/{name}", format, self.count, extra={
             "findings": self.summary["findings"], "suppressed": self.summary["suppressed"], **extra})
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..atomic import atomic_open
 from ..export.registry import Output
+from ..export.splice import Splicer, layout
 from ..qa.findings import Finding
+from .fragments import write_parts
 from .registry import ReportContext, report
 
 __all__ = ["write_sarif", "LEVELS"]
@@ -62,13 +63,15 @@ def write_sarif(ctx: ReportContext) -> Iterator[Output]:
     }
     if ctx.corpus_root:
         run["originalUriBaseIds"] = {"CORPUS": {"uri": Path(ctx.corpus_root).resolve().as_uri() + "/"}}
-    with atomic_open(ctx.path(name)) as handle:
+    encode = _ENCODER.encode  # the C encoder (json.dump to a file runs the pure-Python one)
+
+    def render(findings: list[Finding]) -> str:
+        return ",\n".join(encode(_result(finding, index[finding.check])) for finding in findings)
+
+    with Splicer(ctx.out, f"{ctx.folder}/{name}", layout("sarif")) as doc:
         head = json.dumps({"$schema": SCHEMA, "version": "2.1.0"}, ensure_ascii=False)[:-1]
         body = json.dumps(run, ensure_ascii=False)[:-1]
-        handle.write(f'{head}, "runs": [{body}, "results": [')
-        encode = _ENCODER.encode  # the C encoder (json.dump to a file runs the pure-Python one)
-        for i, finding in enumerate(ctx.findings):
-            handle.write(",\n" if i else "\n")
-            handle.write(encode(_result(finding, index[finding.check])))
-        handle.write("\n]}]}\n")
+        doc.write(f'{head}, "runs": [{body}, "results": [')
+        write_parts(doc, ctx.parts, render, first="\n", sep=",\n")
+        doc.write("\n]}]}\n")
     yield ctx.output(name, "sarif")
