@@ -145,11 +145,17 @@ _FIRST = ("(SELECT o.id FROM occurrences o JOIN files f ON f.id = o.file_id"
 #: first occurrence by a join instead of sorting every unit's occurrences on each export.
 _UNITS_FIRST = f"ALTER TABLE units ADD COLUMN first INTEGER; UPDATE units SET first = {_FIRST}"
 
-#: Indexes only the readers use (QA and the exporters), not extraction: :meth:`Store.defer_indexes`
-#: drops them while many articles are written, :meth:`Store.restore_indexes` builds them again in
-#: one sorted pass, which costs a fraction of keeping them up to date row by row.
+#: The units no occurrence refers to any more (a partial index, nearly always empty): pruning
+#: them after a small write looks them up instead of scanning every unit.
+_UNITS_UNUSED = "CREATE INDEX units_unused ON units (id) WHERE repetitions <= 0"
+
+#: Indexes extraction does not read as it writes (QA and the exporters use them, pruning the unused
+#: one): :meth:`Store.defer_indexes` drops them while many articles are written,
+#: :meth:`Store.restore_indexes` builds them again in one sorted pass, which costs a fraction of
+#: keeping them up to date row by row.
 _READER_INDEXES = {"units_by_source_text": _UNITS_BY_SOURCE_TEXT, "units_by_target_text": _UNITS_BY_TARGET_TEXT,
-                   "units_by_length_ratio": _UNITS_BY_LENGTH_RATIO, "units_by_first": _UNITS_BY_FIRST}
+                   "units_by_length_ratio": _UNITS_BY_LENGTH_RATIO, "units_by_first": _UNITS_BY_FIRST,
+                   "units_unused": _UNITS_UNUSED}
 
 #: Named schema migrations, applied in order; append, never edit a released one.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -162,6 +168,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0007_units_by_target_text", _UNITS_BY_TARGET_TEXT),
     ("0008_units_by_length_ratio", _UNITS_BY_LENGTH_RATIO),
     ("0009_units_by_first", _UNITS_BY_FIRST),
+    ("0010_units_unused", _UNITS_UNUSED),
 )
 
 #: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``)
