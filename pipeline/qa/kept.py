@@ -24,7 +24,7 @@ from .config import QaConfig
 from .findings import Finding
 from .registry import CHECKS
 
-__all__ = ["Kept", "Tally", "bucket", "first_of_each"]
+__all__ = ["Kept", "Tally", "bucket", "first_of_each", "part_name"]
 
 
 @dataclass(slots=True)
@@ -32,8 +32,8 @@ class Kept:
     """One part's findings that the reports list."""
 
     name: str
-    """Unique in a run: the part's owner and key (``segment\\0fr-FR\\0articles/a.md``), or ``#n`` for a
-    run of findings that belong to no part."""
+    """Unique in a run: :func:`part_name` of the part's owner and key, or ``#n`` for a run of
+    findings that belong to no part."""
     key: str | None
     """Digest of the listed findings: the part's stored findings, which of them are listed, and
     the suppressions; None when it cannot be told (the part is rendered every time)."""
@@ -82,10 +82,17 @@ def bucket(finding: Finding) -> int:
     return min(int(similarity * 10), 9) if isinstance(similarity, float | int) and finding.line else -1
 
 
+def part_name(owner: str, key: str) -> str:
+    """A part's name in the reports' records: a digest of its owner and key (a text group's key
+    is its whole text)."""
+    return hashlib.blake2b(f"{owner}\0{key}".encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
 def _key(digest: str | None, salt: str, checks: dict[str, int]) -> str | None:
     if digest is None:
         return None
-    return f"{digest}:{salt}:" + ",".join(f"{check}={n}" for check, n in sorted(checks.items()))
+    listed = ",".join(f"{check}={n}" for check, n in sorted(checks.items()))
+    return hashlib.blake2b(f"{digest}:{salt}:{listed}".encode(), digest_size=12).hexdigest()
 
 
 class Tally:

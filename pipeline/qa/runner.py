@@ -30,7 +30,7 @@ from .findings import SEVERITIES, Finding, Severity, severity_rank
 from .registry import CHECKS, CheckContext, CheckInfo, QaRow, QaSegment, end_pass
 from .cache import (SEGMENT, QaCache, Spoilt, decode, decode_part, encode, encode_part, findings_sha, part_key,
                     settings_digest, temp_keys, text_digest)
-from .kept import Kept, Tally, bucket
+from .kept import Kept, Tally, bucket, part_name
 
 __all__ = ["QaResult", "checking", "run_checks", "gate"]
 
@@ -265,7 +265,7 @@ def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[
                 raise ValueError("not five fields")
         except (ValueError, TypeError) as exc:
             cache.spoilt(f"{owner} part {part!r} counts unreadable ({exc})")
-        return Stored(f"{owner}\0{part}", sha, counts, lambda: load(part, row))
+        return Stored(part_name(owner, part), sha, counts, lambda: load(part, row))
 
     def rest(first: str) -> Stored:
         """The stored parts from ``first`` on, summed (the tally only counts them now)."""
@@ -285,7 +285,7 @@ def _reused(cache: QaCache, owner: str, dirty: set[str] | None, fresh: Iterable[
         text = encode_part(findings)
         sha = None if text is None else findings_sha(text)
         cache.put(owner, key, text, _counts(findings), text_digest(*fields) if texts else None, sha)
-        yield Part(f"{owner}\0{key}", sha, findings)
+        yield Part(part_name(owner, key), sha, findings)
     while waiting is not None:
         if counted():
             yield rest(waiting[0])
