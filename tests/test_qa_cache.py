@@ -1,4 +1,4 @@
-"""The QA unit cache (``OUT/.tmpipe-cache/qa-units.sqlite``): a rebuild checks only the units it
+"""The QA cache (``OUT/.tmpipe-cache/qa.sqlite``): a rebuild checks only the units it
 has not seen, and its reports are byte for byte those of a build without a cache."""
 
 from __future__ import annotations
@@ -183,6 +183,28 @@ def test_a_spoilt_or_foreign_cache_is_ignored(tm: Path, tmp_path: Path, monkeypa
     counts.reset()  # and the spoilt file was replaced by a good one
     assert _qa(tm, tmp_path / "third", config, cache) == expected
     assert counts.units == 0
+
+
+def _unreadable_parts(path: Path) -> None:
+    """Counts intact (the tally never reads the findings), findings that do not decode."""
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE parts SET findings = '{'")
+
+
+@pytest.mark.parametrize("lost", ["qa.json", "junit.xml", "qa.html"])
+def test_a_part_a_report_cannot_read_makes_the_run_count_again(tm: Path, tmp_path: Path, lost: str) -> None:
+    """The reports copy unchanged parts from their previous files; a report that lost its file
+    must read the stored parts (qa.md reads those of its first rows in any case), and when they
+    do not read back the run starts again without the cache, reports included."""
+    config, cache, out = load_config(QA_CONFIG), tmp_path / CACHE, tmp_path / "out"
+    expected = _qa(tm, tmp_path / "plain", config, None)
+    assert _qa(tm, out, config, cache) == expected
+    _unreadable_parts(cache)
+    (out / "qa" / lost).unlink()
+    assert _qa(tm, out, config, cache) == expected
+    with sqlite3.connect(cache) as db:  # the spoilt file was replaced by a good one
+        assert db.execute("SELECT COUNT(*) FROM parts WHERE findings = '{'").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM parts").fetchone()[0] > 0
 
 
 @pytest.mark.parametrize("setting", [
