@@ -43,6 +43,9 @@ _MARK = "\x00"
 #: Rendered bytes gathered before a write.
 _BUFFER = 1 << 20
 _KERNEL_COPY = getattr(os, "copy_file_range", None)  # Linux
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: Fragments encoded at once when a record is written (memory holds one slice's text).
+_RECORD_SLICE = 1024
 
 
 def _copy_range(old: int | None, new: int, offset: int, length: int, dest: Path) -> None:
@@ -98,10 +101,15 @@ def read_record(dest: Path, record_path: Path, layout: str) -> dict[str, Any]:
 def write_record(dest: Path, record_path: Path, layout: str, fragments: dict[str, Any]) -> None:
     """Record ``fragments`` for file ``dest`` as it now is (after it was put in place)."""
     info = os.stat(dest)
-    with atomic_open(record_path) as handle:  # dumps: the C encoder (dump runs the Python one)
-        handle.write(json.dumps({"record": _RECORD_VERSION, "layout": layout,
-                                 "file": [info.st_size, info.st_mtime_ns], "fragments": fragments},
-                                ensure_ascii=False, separators=(",", ":")))
+    encode = _ENCODER.encode  # the C encoder (json.dump runs the Python one), a slice at a time
+    names = list(fragments)
+    with atomic_open(record_path) as handle:
+        handle.write(f'{{"record":{_RECORD_VERSION},"layout":{encode(layout)},'
+                     f'"file":{encode([info.st_size, info.st_mtime_ns])},"fragments":{{')
+        for at in range(0, len(names), _RECORD_SLICE):
+            handle.write(("," if at else "") + ",".join(
+                f"{encode(name)}:{encode(fragments[name])}" for name in names[at:at + _RECORD_SLICE]))
+        handle.write("}}")
 
 
 class Splicer:
