@@ -18,9 +18,9 @@ Principles:
    made about 30,000 of them at 50 MB, against about 240 in the whole dev
    corpus); about one pair in five is left as it was, as real doc sets repeat
    boilerplate.
-4. Only words outside markup are touched (the last word after the last markup
-   character, else the first before the first), so every span pair, inline
-   code and anomaly of the seed is still there, in the same shape.
+4. Only words outside markup are touched (those after the last markup character
+   or before the first), so every span pair, inline code and anomaly of the
+   seed is still there, in the same shape.
 5. Generation is deterministic: the same seeds and size give the same bytes.
 """
 

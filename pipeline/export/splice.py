@@ -33,7 +33,7 @@ from ..atomic import atomic_open, atomic_path
 from ..errors import OutputError
 from ..store import SegmentRow, Store
 
-__all__ = ["CACHE", "Splicer", "hole", "layout", "each_article", "read_record", "write_record"]
+__all__ = ["CACHE", "Splicer", "hole", "layout", "each_article", "read_record", "record_path", "write_record"]
 
 #: The build's cache folder, below the output directory.
 CACHE = ".tmpipe-cache"
@@ -48,10 +48,9 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _RECORD_SLICE = 1024
 
 
-def _copy_range(old: int | None, new: int, offset: int, length: int, dest: Path) -> None:
+def _copy_range(old: int, new: int, offset: int, length: int, dest: Path) -> None:
     """Copy ``length`` bytes at ``offset`` of file ``old`` to the end of ``new``: in the kernel
     (``copy_file_range``) where the file system allows, else through a buffer."""
-    assert old is not None
     while length:
         try:
             if _KERNEL_COPY is None:
@@ -67,6 +66,11 @@ def _copy_range(old: int | None, new: int, offset: int, length: int, dest: Path)
             raise OutputError(f"{dest}: changed while this build copied from it; build again")
         offset += done
         length -= done
+
+
+def record_path(out: Path, rel: str) -> Path:
+    """Where the record of output file ``rel`` (relative to ``out``) is kept."""
+    return out / CACHE / f"{rel}.json"
 
 
 def layout(*parts: str) -> str:
@@ -122,7 +126,7 @@ class Splicer:
 
     def __init__(self, out: Path, rel: str, layout: str) -> None:
         self.dest = out / rel
-        self.record_path = out / CACHE / f"{rel}.json"
+        self.record_path = record_path(out, rel)
         self.layout = layout
         self.previous: dict[str, list[Any]] = self._load()
         self.fragments: dict[str, list[Any]] = {}
@@ -200,6 +204,7 @@ class Splicer:
             while view:
                 view = view[os.write(self._new, view):]
         if self._copy:
+            assert self._old is not None  # copies are only pending from a previous file
             (offset, length), self._copy = self._copy, []
             _copy_range(self._old, self._new, offset, length, self.dest)
 

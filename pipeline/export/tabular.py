@@ -36,7 +36,7 @@ from typing import Any
 from ..atomic import atomic_path
 from ..store import SegmentRow, Store, UnitRow
 from .registry import ExportContext, Output, exporter
-from .splice import CACHE, Splicer, layout, read_record, write_record
+from .splice import Splicer, layout, read_record, record_path, write_record
 
 __all__ = ["Group", "Table", "previous_runs", "pyarrow", "tables", "write_csv", "write_parquet", "write_runs"]
 
@@ -206,11 +206,11 @@ def write_parquet(ctx: ExportContext) -> Iterator[Output]:
 
     for table in tables(ctx):
         rel = f"{table.name}.parquet"
-        dest, record_path = ctx.out / rel, ctx.out / CACHE / f"{rel}.json"
+        dest, record = ctx.out / rel, record_path(ctx.out, rel)
         layout_key = layout("parquet", table.name, pa.__version__)
         schema = pa.schema([(f.name, pa.int64() if f.type == "int" else pa.string())
                             for f in fields(table.row_type)])
-        old, previous = previous_runs(pq, dest, record_path, layout_key)
+        old, previous = previous_runs(pq, dest, record, layout_key)
         try:
             with atomic_path(dest) as tmp, pq.ParquetWriter(tmp, schema) as writer:
                 count, runs = write_runs(pa, writer, schema, table.groups(), old, previous)
@@ -219,7 +219,7 @@ def write_parquet(ctx: ExportContext) -> Iterator[Output]:
         finally:
             if old is not None:
                 old.close()
-        write_record(dest, record_path, layout_key, runs)
+        write_record(dest, record, layout_key, runs)
         yield Output(rel, "parquet", count, extra={"table": table.name})
 
 

@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..atomic import atomic_path
 from ..export.registry import Output
-from ..export.splice import CACHE, layout, read_record, write_record
+from ..export.splice import layout, read_record, record_path, write_record
 from ..qa.findings import Finding, severity_rank
 from .registry import ReportContext, report
 
@@ -70,7 +70,7 @@ def write_junit(ctx: ReportContext) -> Iterator[Output]:
     """Write ``qa/junit.xml``."""
     name = "junit.xml"
     dest = ctx.path(name)
-    record = ctx.out / CACHE / ctx.folder / f"{name}.json"
+    record = record_path(ctx.out, f"{ctx.folder}/{name}")
     kind = layout("junit")
     by_check, fragments = _by_check(ctx, read_record(dest, record, kind))
     run = ctx.summary["checks_run"]
