@@ -22,6 +22,7 @@ __all__ = [
     "CodeKind",
     "Document",
     "DocumentMeta",
+    "Origin",
     "Pair",
     "Run",
     "Segment",
@@ -34,6 +35,7 @@ __all__ = [
 SOURCE_LOCALE = "en-US"
 
 CodeKind = Literal["begin", "end", "standalone"]
+Origin = Literal["span", "aligned"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,13 @@ class Pair:
     line: int
     """1-based line of the ``data-ttu-id`` attribute."""
     end_line: int
-    """1-based line where the pair's closing ``</span></span>`` ends."""
+    """1-based line where the pair's closing ``</span></span>`` ends (for an aligned pair: where
+    the target text ends)."""
+    origin: Origin = "span"
+    """``span``: read from a side-by-side span pair; ``aligned``: the aligner paired a sentence of
+    a plain localized article with one of its English source."""
+    score: float | None = None
+    """The aligner's confidence in the pairing, 0 to 1 (None for span pairs)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import pytest
 from pipeline.build import BuildOptions, build
 from pipeline.qa import QaConfig
 from pipeline.qa.drift import closest, word_diff
-from pipeline.qa.english import EnglishTree
+from pipeline.english import EnglishTree
 from pipeline.qa.runner import run_checks
 from pipeline.store import open_store
 

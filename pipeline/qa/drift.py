@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..store import Store
-from .english import EnglishTree, no_space, sentences
+from ..english import EnglishTree, no_space, sentences
 from .findings import Finding
 from .registry import CheckContext, check
 from .text import collapse

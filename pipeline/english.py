@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..locales import locale_from_path
+from .locales import locale_from_path
 
 __all__ = ["EnglishTree", "sentences", "no_space"]
 
