@@ -51,8 +51,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 def _formats(wanted: str | None) -> list[str]:
     if wanted:
         return [f for f in wanted.split(",") if f]
-    from pipeline.export import EXPORTERS
-    return sorted(EXPORTERS)
+    from pipeline.export import FORMATS
+    return sorted(FORMATS)
 
 
 def _qa_options() -> list[str]:

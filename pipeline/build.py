@@ -25,10 +25,12 @@ from .corpus import Source, walk
 from .engine import open_engine
 from . import outputs
 from .errors import Interrupted, OutputError
-from .export import ExportContext, ExportOptions, Output, get_exporter
+from .export import DocumentContext, ExportOptions, get_format
 from .extract import extract_bytes
 from .model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta
+from .output import Output
 from .outputs import Job, plan
+from .outputs.documents import write_format
 from .qa import load_config
 from .store import DocRows, Store, doc_rows, open_store
 
@@ -213,14 +215,6 @@ def _locked(out: Path) -> Iterator[None]:
         yield
 
 
-def fingerprint(store: Store) -> str:
-    """A digest of every article's path and content hash: the input's identity."""
-    digest = hashlib.sha256()
-    for path, sha in sorted(store.known_hashes().items()):
-        digest.update(f"{path}\0{sha}\n".encode())
-    return digest.hexdigest()
-
-
 def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptions(),
           progress: Progress | None = None) -> dict[str, Any]:
     """Run the whole pipeline into ``out``; returns the manifest it wrote.
@@ -231,7 +225,7 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
     atomically; ``manifest.json`` is written last.
     """
     for name in options.formats:
-        get_exporter(name)  # an unknown name fails before any work
+        get_format(name)  # an unknown name fails before any work
     qa_config = load_config(options.qa_config) if options.qa else None
     root = corpora[0] if len(corpora) == 1 and Path(corpora[0]).is_dir() else None
     job = Job(out / TM_NAME, out, options.source_locale, options.export, tuple(options.formats), qa_config,
@@ -276,7 +270,7 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
 def _signature(store: Store, formats: Sequence[str], export: ExportOptions, source_locale: str) -> dict[str, Any]:
     return {"tool": "tmpipe", "version": __version__,
             "options": {"formats": list(formats), "source_locale": source_locale, **asdict(export)},
-            "input": fingerprint(store)}
+            "input": store.input_fingerprint()}
 
 
 def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
@@ -291,12 +285,14 @@ def export(tm: Path, out: Path, formats: Sequence[str], options: ExportOptions =
     When ``out`` already holds a manifest (a build directory), its entries for
     the files written are replaced and the rest kept.
     """
-    exporters = [get_exporter(name) for name in formats]
+    chosen = [get_format(name) for name in formats]
     with _locked(out):
         store = open_store(tm, readonly=True)
         try:
-            ctx = ExportContext(store, out, options, _signature(store, formats, options, SOURCE_LOCALE))
-            written_outputs = [{**o.to_json(), "signature": ctx.signature} for write in exporters for o in write(ctx)]
+            pairs = tuple(store.locale_pairs())
+            ctx = DocumentContext(pairs, pairs, options, _signature(store, formats, options, SOURCE_LOCALE))
+            written_outputs = [{**o.to_json(), "signature": ctx.signature}
+                               for fmt in chosen for o in write_format(fmt, store, out, ctx)]
         finally:
             store.close()
         previous = _read_manifest(out / MANIFEST)

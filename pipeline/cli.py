@@ -20,10 +20,11 @@ from . import __version__
 from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, export, extract_source, sources
 from .engine import ENGINES
 from .__main__ import INTERRUPTED
-from .errors import Interrupted, TmpipeError
-from .export import EXPORTERS, ExportOptions, get_exporter
-from .qa import CHECKS, SEVERITIES, QaResult, load_config, run_qa
-from .report import DEFAULT_REPORTS, get_report
+from .errors import ConfigError, Interrupted, TmpipeError
+from .export import FORMATS, ExportOptions, get_format
+from .outputs import run_qa
+from .qa import CHECKS, SEVERITIES, QaResult, load_config
+from .report import DEFAULT_REPORTS, REPORTS, get_report
 from .store import open_store
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -116,7 +117,7 @@ def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, engine: str, sched
                            export=ExportOptions(split_mt=split_mt, multilingual=multilingual),
                            qa=not no_qa, qa_config=config, english=english, baseline=baseline)
     for name in options.formats:
-        get_exporter(name)  # an unknown name fails before any work
+        get_format(name)  # an unknown name fails before any work
     if quiet or not sys.stderr.isatty():
         manifest = build(list(corpus), out, options)
     else:
@@ -258,7 +259,6 @@ def qa(target: Path, english: Path | None, baseline: Path | None, config: Path |
       tmpipe qa exports --write-baseline qa-baseline.json
       tmpipe qa exports --suppress qa-baseline.json --fail-on warning
     """
-    from .errors import ConfigError
     settings = load_config(config)
     gates = dict(settings.max)
     for limit in limits:
@@ -305,5 +305,10 @@ def list_formats() -> None:
     Example:
       tmpipe formats
     """
-    for name in sorted(EXPORTERS):
-        click.echo(name)
+    width = max(map(len, [*FORMATS, *REPORTS]))
+    click.echo("export formats (tmpipe build -f, tmpipe export -f):")
+    for name in sorted(FORMATS):
+        click.echo(f"  {name:<{width}}  {FORMATS[name].description}")
+    click.echo("QA reports (tmpipe qa -f):")
+    for name in REPORTS:
+        click.echo(f"  {name:<{width}}  {REPORTS[name].description} (qa/{REPORTS[name].file})")

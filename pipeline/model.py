@@ -29,10 +29,16 @@ __all__ = [
     "Text",
     "Unpaired",
     "SOURCE_LOCALE",
+    "REVIEW_BELOW",
+    "needs_review",
 ]
 
 #: The language of the ``sxs-lookup`` twin spans in Microsoft Docs articles.
 SOURCE_LOCALE = "en-US"
+
+#: An aligned pair scored below this needs a reviewer's look: XLIFF marks it for review and PO
+#: makes it ``fuzzy`` (span pairs never need it: Microsoft's own markup paired them).
+REVIEW_BELOW = 0.5
 
 CodeKind = Literal["begin", "end", "standalone"]
 Origin = Literal["span", "aligned"]
@@ -80,12 +86,16 @@ class Segment:
     @property
     def raw(self) -> str:
         """The original inner text of the span, rebuilt exactly."""
-        return "".join(run.raw for run in self.runs)
+        runs = self.runs
+        return runs[0].raw if len(runs) == 1 else "".join([run.raw for run in runs])
 
     @property
     def text(self) -> str:
         """Plain text: text runs only, entities decoded, markup dropped."""
-        return "".join(run.text for run in self.runs if isinstance(run, Text))
+        runs = self.runs
+        if len(runs) == 1 and type(runs[0]) is Text:  # most segments
+            return runs[0].text
+        return "".join([run.text for run in runs if isinstance(run, Text)])
 
     @property
     def codes(self) -> tuple[Code, ...]:
@@ -193,3 +203,8 @@ class Document:
     def accounted(self) -> int:
         """Occurrences covered by pairs and anomalies; equals ``occurrences``."""
         return len(self.pairs) + sum(a.ttu for a in self.anomalies)
+
+
+def needs_review(origin: str, score: float | None) -> bool:
+    """Whether a pair of this origin and score needs review (:data:`REVIEW_BELOW`)."""
+    return origin == "aligned" and (score is None or score < REVIEW_BELOW)

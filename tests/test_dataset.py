@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CORPUS
 from pipeline.build import BuildOptions, build
-from pipeline.export import EXPORTERS
+from pipeline.export import FORMATS
 
 ds = pytest.importorskip("pyarrow.dataset")
 
@@ -40,7 +40,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_registered() -> None:
-    assert "parquet-dataset" in EXPORTERS
+    assert "parquet-dataset" in FORMATS
 
 
 def test_rows_per_locale_match_the_tm(built: Path) -> None:

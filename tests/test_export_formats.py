@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import CORPUS
-from pipeline.export.common import file_stem, signature_text
+from pipeline.export.names import file_stem
+from pipeline.output import signature_text
 from support.builds import EDGE_CORPUS, Built, build_once
 from support.grammars import shared_grammars
 from support.readback import expected_pairs, rebuilt_pairs, toolkit_pairs, toolkit_view

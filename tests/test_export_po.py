@@ -38,8 +38,9 @@ def test_one_entry_per_occurrence_with_its_reference(edge: Built, french: polib.
     store.close()
     assert len(french) == len(rows)
     for entry, row in zip(french, rows):
-        assert entry.occurrences == [(row.file, str(row.line))]
-        assert entry.msgctxt in (row.id, f"{row.file}#{row.id}") or entry.msgctxt.startswith(f"{row.file}#{row.id}.")
+        path = row.article.path
+        assert entry.occurrences == [(path, str(row.line))]
+        assert entry.msgctxt in (row.id, f"{path}#{row.id}") or entry.msgctxt.startswith(f"{path}#{row.id}.")
 
 
 def test_contexts_never_collide(french: polib.POFile) -> None:

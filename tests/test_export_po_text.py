@@ -26,8 +26,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pipeline.export.po as po
-from pipeline.export.common import ILLEGAL_XML
-from pipeline.export.registry import ExportContext, ExportOptions, Output
+from pipeline import extsort
+from pipeline.chars import XML_ILLEGAL as ILLEGAL_XML
+from pipeline.output import Output
+from support import synthetic
 from pipeline.model import Document, DocumentMeta, Pair, Segment, Text
 from pipeline.store import Store, open_store
 
@@ -94,8 +96,7 @@ def make_tm(path: Path, articles: Sequence[Article]) -> Store:
 
 
 def export(store: Store, out: Path, locales: frozenset[str] | None = None) -> list[Output]:
-    ctx = ExportContext(store, out, ExportOptions(), {"tool": "tmpipe", "test": "po \"text\""}, locales)
-    return list(po.write_po(ctx))
+    return synthetic.export(store, out, "po", locales, {"tool": "tmpipe", "test": "po \"text\""})
 
 
 def split(raw: str) -> tuple[str, str, str]:
@@ -241,10 +242,11 @@ def test_comments_keep_their_lines(edge: tuple[Path, list[Output]]) -> None:
 
 
 def test_fast_path_misses_nothing() -> None:
-    """A text is written unchanged when it has no character that is cleaned or escaped."""
-    cleaned_or_escaped = {c for c in range(0x10000) if ILLEGAL_XML.match(chr(c)) or po._escape(chr(c)) != chr(c)}
-    assert {c for c in range(0x10000) if po._SPECIAL.match(chr(c))} == cleaned_or_escaped
-    assert not any(po._SPECIAL.match(chr(c)) for c in range(0x10000, 0x110000, 97))
+    """A text is written unchanged exactly when it has no character that is cleaned or escaped."""
+    cleaned_or_escaped = {c for c in range(0x10000)
+                          if ILLEGAL_XML.match(chr(c)) or po.po_string("msgid", chr(c)) != f'msgid "{chr(c)}"\n'}
+    assert {c for c in range(0x10000) if po.SPECIAL.match(chr(c))} == cleaned_or_escaped
+    assert not any(po.SPECIAL.match(chr(c)) for c in range(0x10000, 0x110000, 97))
 
 
 # -- collisions ----------------------------------------------------------------------------------
@@ -282,7 +284,7 @@ def test_spilling_key_runs_changes_nothing(tmp_path: Path, monkeypatch: pytest.M
     store = make_tm(tmp_path / "tm.sqlite", articles)
     try:
         export(store, tmp_path / "big")
-        monkeypatch.setattr(po, "KEYS_IN_MEMORY", 2)
+        monkeypatch.setattr(extsort, "SORT_CHUNK", 2)
         export(store, tmp_path / "small")
     finally:
         store.close()
@@ -293,11 +295,8 @@ def test_spilling_key_runs_changes_nothing(tmp_path: Path, monkeypatch: pytest.M
 
 
 @given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 20), max_size=300), st.integers(1, 40))
-def test_repeats_are_the_keys_added_twice(keys: list[int], limit: int) -> None:
-    repeats = po._Repeats(limit)
-    for key in keys:
-        repeats.add(key)
-    assert repeats.repeated() == {key for key, n in Counter(keys).items() if n > 1}
+def test_the_external_sort_sorts_in_runs_of_any_size(keys: list[int], chunk: int) -> None:
+    assert list(extsort.external_sort(keys, key=None, chunk=chunk)) == sorted(keys)
 
 
 def test_only_the_locales_asked_for(tmp_path: Path) -> None:

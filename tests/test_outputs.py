@@ -133,10 +133,10 @@ def test_a_corrupt_state_file_means_everything_runs(corpus: Path, tmp_path: Path
 
 def test_two_memory_heavy_tasks_never_run_at_once() -> None:
     """A light task goes beside a heavy one; with only heavy ones left, the next one waits."""
-    from pipeline.outputs import Task, _next
+    from pipeline.outputs.tasks import Task, next_task
 
     qa, parquet, tmx = Task("qa", None, None, 9), Task("parquet", None, None, 5), Task("tmx", ("fr-FR",), None, 1)
     pending = [tmx, parquet]  # reversed: parquet is next
-    assert _next(pending, [qa]) is tmx and pending == [parquet]
-    assert _next(pending, [qa]) is None and pending == [parquet]
-    assert _next(pending, [tmx]) is parquet and pending == []
+    assert next_task(pending, [qa]) is tmx and pending == [parquet]
+    assert next_task(pending, [qa]) is None and pending == [parquet]
+    assert next_task(pending, [tmx]) is parquet and pending == []

@@ -81,9 +81,7 @@ def test_every_check_stays_within_bounds_on_real_data(tm: Path) -> None:
         assert finding.file.split("/", 1)[0] in LOCALES and finding.locale in LOCALES
 
 
-def test_shortcuts_change_no_finding_on_real_data(tm: Path) -> None:
-    """Checking each unit once, from the texts and codes the TM stores, finds what checking every
-    occurrence from its parsed raw text finds (tests/test_qa_prefilters.py has the generated cases)."""
-    from test_qa_prefilters import assert_runner_matches_reference, assert_stored_sides_are_the_parse
+def test_checks_read_what_the_extractor_found_on_real_data(tm: Path) -> None:
+    """The sides checks read from the TM are what parsing every unit's raw texts gives."""
+    from test_qa_store_queries import assert_stored_sides_are_the_parse
     assert_stored_sides_are_the_parse(tm)
-    assert_runner_matches_reference(tm, QaConfig())

@@ -1,9 +1,9 @@
-"""A QA rebuild reuses the findings of what did not change (``OUT/.tmpipe-cache/qa.sqlite``).
+"""A QA rebuild recalls the segment findings of the units it saw (``OUT/.tmpipe-cache/qa-memo.sqlite``).
 
 Each step below changes the corpus (an article edited, added, removed, moved to another locale,
-a check switched off and on), rebuilds the TM, and runs QA twice: with the cache of the steps
-before and without any.  The reports must be byte for byte the same, and the run with the cache
-must have checked only what the change can affect.
+a check switched off and on), rebuilds the TM, and runs QA twice: with the memo of the steps
+before and without any.  The reports must be byte for byte the same, and the run with the memo
+must have checked only the units it had not seen.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 
 from pipeline.build import BuildOptions, build
-from pipeline.qa import QaConfig, cache as qa_cache, consistency, length, run_qa, runner
+from pipeline.outputs import run_qa
+from pipeline.outputs.qa import MEMO
+from pipeline.qa import QaConfig, runner
 from pipeline.qa.config import load_config
 from pipeline.store import open_store
 
-CACHE = Path(".tmpipe-cache") / "qa.sqlite"
+CACHE = Path(MEMO)
 
 #: English sources and the translations articles pick from: several translations of one source
 #: (inconsistent-target), one translation of several sources (inconsistent-source), numbers that
@@ -65,39 +67,20 @@ def _picks(rng: random.Random) -> list[tuple[int, int]]:
 
 
 class _Spy:
-    """Counts what a run checked: units given to the segment checks, the parts the
-    partitioned corpus checks were asked for (None: every part), and the stored parts read
-    back (``decoded``: those the reports could not copy from their previous files)."""
+    """Counts the units a run gave to the segment checks."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.units = self.decoded = 0
-        self.only: dict[str, Any] = {}
-        segment, variants, quartiles = runner.QaSegment, consistency._variants, length._quartiles
+        self.units = 0
+        segment = runner.QaSegment
 
         def counted_segment(row: Any) -> Any:
             self.units += 1
             return segment(row)
 
-        def spied_variants(store: Any, side: str, limit: int, only: Any = None) -> Any:
-            self.only[side] = None if only is None else len(only)
-            return variants(store, side, limit, only)
-
-        def spied_quartiles(store: Any, min_chars: int, locales: Any = None) -> Any:
-            self.only["locale"] = None if locales is None else len(locales)
-            return quartiles(store, min_chars, locales)
-
-        def counted_decode(text: str) -> Any:
-            self.decoded += 1
-            return decode_part(text)
-
-        decode_part = runner.decode_part
-        monkeypatch.setattr(runner, "decode_part", counted_decode)
         monkeypatch.setattr(runner, "QaSegment", counted_segment)
-        monkeypatch.setattr(consistency, "_variants", spied_variants)
-        monkeypatch.setattr(length, "_quartiles", spied_quartiles)
 
     def reset(self) -> None:
-        self.units, self.decoded, self.only = 0, 0, {}
+        self.units = 0
 
 
 def _reports(out: Path) -> dict[str, bytes]:
@@ -123,7 +106,7 @@ class _Corpus:
 
     def qa(self, config: QaConfig, spy: _Spy | None = None, **options: Any
            ) -> tuple[dict[str, bytes], dict[str, bytes]]:
-        """The reports of a run with the cache (the one ``spy`` watches) and of a run without."""
+        """The reports of a run with the memo (the one ``spy`` watches) and of a run without."""
         build([self.root], self.out, BuildOptions(formats=(), qa=False))
         store = open_store(self.out / "tm.sqlite", readonly=True)
         try:
@@ -131,8 +114,7 @@ class _Corpus:
             run_qa(store, self.plain, config, **options)
             if spy is not None:
                 spy.reset()
-            # the previous step's reports stay: the unchanged parts are copied from them
-            run_qa(store, self.out, config, cache=self.out / CACHE, **options)
+            run_qa(store, self.out, config, memo=self.out / CACHE, **options)
             return _reports(self.out), _reports(self.plain)
         finally:
             store.close()
@@ -141,12 +123,10 @@ class _Corpus:
 @pytest.mark.parametrize("seed, options", [
     (1, {}),
     (2, {}),
-    # the reports keep 3 findings per check: most stored parts are counted, never read
-    (3, {"config": QaConfig(max_findings=3)}),
-    # suppressed findings (a baseline file): every stored part is read, to look its fingerprints up
-    (4, {"suppress": "baseline"}),
+    (3, {"config": QaConfig(max_findings=3)}),  # the reports keep 3 findings per check, the most severe
+    (4, {"suppress": "baseline"}),  # suppressed findings (a baseline file)
 ])
-def test_every_rebuild_writes_the_reports_of_a_run_without_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_every_rebuild_writes_the_reports_of_a_run_without_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  seed: int, options: dict[str, Any]) -> None:
     rng = random.Random(seed)
     corpus = _Corpus(tmp_path)
@@ -189,60 +169,30 @@ def test_every_rebuild_writes_the_reports_of_a_run_without_cache(tmp_path: Path,
         assert cached == plain, f"step {step} ({action} {rel})"
         if action == "nothing":
             assert spy.units == 0
-            assert spy.only == {"source": 0, "target": 0, "locale": 0}
-            if not options.get("suppress"):  # suppressions are looked up finding by finding
-                assert spy.decoded <= 15, "the parts are copied from the previous reports (qa.md reads its first rows)"
-        else:  # one article's units and groups: never the whole corpus
+        else:  # one article's units at most: never the whole corpus
             assert spy.units <= 16
-            assert all(n is not None and n <= 32 for n in spy.only.values()), spy.only
 
 
-def test_a_check_switched_off_and_on_again_forgets_its_stale_parts(tmp_path: Path) -> None:
+def test_a_check_switched_off_and_on_again_is_checked_again(tmp_path: Path) -> None:
     rng = random.Random(3)
     corpus = _Corpus(tmp_path)
     for n in range(6):
         corpus.write(f"fr-FR/articles/a{n:02d}.md", _article("fr-FR", f"a{n:02d}", _picks(rng)))
     on = QaConfig()
     toml = tmp_path / "tmpipe.toml"
-    toml.write_text("[qa.checks.inconsistent-target]\nenabled = false\n", encoding="utf-8")
+    toml.write_text("[qa.checks.untranslated]\nenabled = false\n", encoding="utf-8")
     off = load_config(toml)
     corpus.qa(on)
-    # while the check is off, an article gives its source a second translation, then the check is on
-    corpus.write("fr-FR/articles/a00.md", _article("fr-FR", "a00", [(0, 0), (0, 1), (2, 0), (2, 1)] * 3))
+    # while the check is off, an article gets an untranslated pair, then the check is on again
+    corpus.write("fr-FR/articles/a00.md", _article("fr-FR", "a00", [(5, 0), (0, 0)]))
     corpus.qa(off)
-    with sqlite3.connect(corpus.out / CACHE) as db:
-        assert not db.execute("SELECT 1 FROM parts WHERE owner = 'inconsistent-target'").fetchall()
     cached, plain = corpus.qa(on)
     assert cached == plain
-    assert b"inconsistent-target" in plain["qa.json"]
+    assert b'"check": "untranslated"' in plain["qa.json"]
 
 
-def test_unit_entries_the_tm_lost_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = random.Random(4)
-    corpus = _Corpus(tmp_path)
-    for n in range(4):
-        corpus.write(f"fr-FR/articles/a{n:02d}.md", _article("fr-FR", f"a{n:02d}", _picks(rng)))
-    corpus.qa(QaConfig())
-    corpus.write("fr-FR/articles/a00.md", None)
-    corpus.write("fr-FR/articles/a01.md", _article("fr-FR", "a01", [(3, 0), (7, 0)]))
-
-    def keys(query: str, path: Path) -> set[bytes]:
-        with sqlite3.connect(path) as db:
-            return {key for (key,) in db.execute(query)}
-
-    monkeypatch.setattr(qa_cache, "PRUNE_AT", 10.0)  # not yet: the lost units' entries stay
-    corpus.qa(QaConfig())
-    tm = keys("SELECT key FROM units", corpus.out / "tm.sqlite")
-    assert keys("SELECT key FROM units", corpus.out / CACHE) > tm
-    corpus.write("fr-FR/articles/a02.md", _article("fr-FR", "a02", [(3, 1)]))
-    monkeypatch.setattr(qa_cache, "PRUNE_AT", 1.0)
-    corpus.qa(QaConfig())
-    assert keys("SELECT key FROM units", corpus.out / CACHE) == keys("SELECT key FROM units", corpus.out / "tm.sqlite")
-
-
-def test_a_cache_of_another_tm_is_not_trusted_beyond_its_articles(tmp_path: Path) -> None:
-    """The cache compares articles by path, locale and content hash: pointed at another TM, it
-    reuses what those say is the same, and rechecks the rest."""
+def test_a_memo_of_another_tm_recalls_only_the_units_they_share(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit is known by its key (its locales and texts), whatever TM or article it comes from."""
     rng = random.Random(5)
     first, second = _Corpus(tmp_path / "one"), _Corpus(tmp_path / "two")
     for n in range(5):
@@ -252,5 +202,9 @@ def test_a_cache_of_another_tm_is_not_trusted_beyond_its_articles(tmp_path: Path
     first.qa(QaConfig())
     second.out.mkdir(parents=True)
     shutil.copytree(first.out / CACHE.parent, second.out / CACHE.parent)
-    cached, plain = second.qa(QaConfig())
+    spy = _Spy(monkeypatch)
+    cached, plain = second.qa(QaConfig(), spy)
     assert cached == plain
+    with sqlite3.connect(second.out / "tm.sqlite") as db:
+        (units,) = db.execute("SELECT COUNT(*) FROM units").fetchone()
+    assert spy.units < units, "the units both TMs hold are recalled, not checked again"

@@ -9,7 +9,8 @@ import pytest
 from lxml import etree
 
 from pipeline.build import BuildOptions, build
-from pipeline.qa import load_config, run_qa
+from pipeline.outputs import run_qa
+from pipeline.qa import load_config
 from pipeline.report import DEFAULT_REPORTS, REPORTS, get_report
 from pipeline.store import open_store
 

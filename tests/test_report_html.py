@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import BuildOptions, build
-from pipeline.qa import load_config, run_qa
+from pipeline.outputs import run_qa
+from pipeline.qa import load_config
 from pipeline.store import open_store
 
 from test_qa_support import QA_CONFIG, QA_CORPUS, QA_ENGLISH

@@ -219,8 +219,8 @@ def test_anomalies_and_unpaired_text_are_stored(tmp_path: Path) -> None:
 
 
 def test_readonly_open_of_a_missing_tm_is_a_clear_error(tmp_path: Path) -> None:
-    from pipeline.errors import OutputError
-    with pytest.raises(OutputError, match="no such translation memory"):
+    from pipeline.errors import InputError, OutputError
+    with pytest.raises(InputError, match="no such translation memory"):
         open_store(tmp_path / "none.sqlite", readonly=True)
 
 

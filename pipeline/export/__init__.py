@@ -1,7 +1,8 @@
-"""Exporters, one module per format, found by name in :data:`EXPORTERS`."""
+"""Exporters, one module per format, found by name in :data:`FORMATS`; each is a pure renderer of
+typed rows (see :mod:`.registry`)."""
 
-from . import po, tabular, tmx, xliff2, xliff12  # noqa: F401  (register po, csv, parquet, tmx, xliff-2, xliff-1.2)
-from . import dataset  # noqa: F401  (registers parquet-dataset)
-from .registry import EXPORTERS, PER_LOCALE, ExportContext, ExportOptions, Output, exporter, get_exporter
+from . import tmx, xliff12, xliff2, po, tabular  # noqa: F401  (register the formats, in this order)
+from .registry import (FORMATS, Document, DocumentContext, ExportOptions, Format, Part, Stream, Table, get_format)
 
-__all__ = ["EXPORTERS", "PER_LOCALE", "ExportContext", "ExportOptions", "Output", "exporter", "get_exporter"]
+__all__ = ["FORMATS", "Document", "DocumentContext", "ExportOptions", "Format", "Part", "Stream", "Table",
+           "get_format"]

@@ -49,55 +49,36 @@ it also wrapped ``#.`` comments, which broke the whitespace JSON whenever a line
 break fell inside a string of spaces.  ``msgcat -w 79`` wraps a file for anyone
 who wants it.
 
-Collisions.  Whether a key (segment id + msgid) occurs more than once is only
-known once the whole catalogue has been read, yet the first occurrence already
-needs its ``path#id``.  The catalogue is written assuming the keys that collided
-in the previous build's file still do (none on a first build), while the 64-bit
-digest of every key goes to :class:`_Repeats`, which holds at most
-:data:`KEYS_IN_MEMORY` of them and spills sorted runs of fixed-width integers to a
-temporary file.  Usually that guess is right and that is the file; if not, it is
-written again knowing them, copying every article whose entries do not change.
-The set of repeated digests is the one structure that grows with the data: one
-entry per *repeated* key (none in most TMs).
-
-Rebuilds.  Each article's entries are one fragment (:mod:`.splice`), recorded with
-its key digests and keyed by the article's content hash and which of its keys
-collide: a rebuild copies the entries of every unchanged article from the previous
-file and renders only the articles that changed (and those whose keys started or
-stopped colliding).
+Collisions.  Whether a key (segment id + msgid) occurs more than once is only known once
+the whole catalogue has been read, yet the first occurrence already needs its ``path#id``:
+:func:`entry_key` is the key of an entry, and the output layer finds the keys that repeat
+in a first pass (in bounded memory) and hands each article the ones it holds.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import heapq
 import json
 import re
-import tempfile
-from array import array
-from collections.abc import Iterable, Iterator
-from typing import IO, Any
 
 from .. import __version__
-from ..store import SegmentRow
-from .common import Cleaner, file_stem, language_tag, signature_text, timestamp, unique_id
-from .registry import ExportContext, Output, exporter
-from .splice import Splicer, layout
+from ..model import needs_review
+from ..output import Output, Rendered, signature_text, timestamp
+from ..rows import OccurrenceRow
+from .names import file_stem, language_tag, unique_id
+from .registry import Document, DocumentContext, Format, Part, register
+from .xml import Cleaner
 
-__all__ = ["gettext_language", "po_string", "po_comment", "write_po", "KEYS_IN_MEMORY"]
+__all__ = ["PO", "SPECIAL", "entry_key", "gettext_language", "po_comment", "po_string"]
 
 _SCRIPT_MODIFIERS = {"Latn": "latin", "Cyrl": "cyrillic"}
-#: Key digests :class:`_Repeats` holds before spilling a sorted run (~40 bytes each).
-KEYS_IN_MEMORY = 1 << 14
-_SPILL_BLOCK = 1 << 10  # digests read back at a time per run while merging (8 KB)
 
 #: What gettext escapes when it writes a string (``write-po.c``); everything else is written as is.
 _NEEDS_ESCAPE = re.compile('[\\\\"\n\t\r\a\b\f\v]')
 _LINE_BREAK = re.compile("\r\n?|\n")
-#: A character :class:`Cleaner` replaces (``ILLEGAL_XML``) or :func:`_escape` escapes: a text
+#: A character :class:`~.xml.Cleaner` replaces (``XML_ILLEGAL``) or :func:`po_string` escapes: a text
 #: with none (and no outer whitespace) is written as it is.  The tests check it is that union.
-_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\\\\\"\n\t\r]")
+SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\\\\\"\n\t\r]")
 _FUZZY = "#, fuzzy\n"
 _JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) builds per call
 
@@ -149,7 +130,7 @@ def _split(raw: str) -> tuple[str, str, str]:
     return raw[:start], core, raw[start + len(core):]
 
 
-def _header(ctx: ExportContext, src: str, tgt: str) -> str:
+def _header(ctx: DocumentContext, src: str, tgt: str) -> str:
     stamp = timestamp().strftime("%Y-%m-%d %H:%M+0000")
     comment = (f"Translation memory of {src} → {tgt}, exported by tmpipe {__version__}.\n"
                "Messages are raw Markdown segments; MT entries are fuzzy.")
@@ -179,180 +160,81 @@ def _digest(context: str, msgid: str) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
-class _Repeats:
-    """Which digests were added more than once, in bounded memory.
-
-    Holds up to ``limit`` (:data:`KEYS_IN_MEMORY`) digests in a list; when it is
-    full they are sorted and appended to a temporary file as one run of unsigned
-    64-bit integers.  At the end the runs are merged, each read back 8 KB at a
-    time: memory is ``limit`` digests (~0.7 MB) plus 8 KB per run (one run per
-    ``limit`` keys added): about 1.2 MB for a million occurrences.
-    """
-
-    def __init__(self, limit: int | None = None) -> None:
-        self.limit = limit or KEYS_IN_MEMORY
-        self.keys: list[int] = []
-        self.runs: list[tuple[int, int]] = []  # (offset, count) in self.spill
-        self.spill: IO[bytes] | None = None
-
-    def add(self, key: int) -> None:
-        self.keys.append(key)
-        if len(self.keys) >= self.limit:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.spill is None:
-            self.spill = tempfile.TemporaryFile(prefix="tmpipe-po-")
-        self.keys.sort()
-        self.spill.seek(0, 2)
-        self.runs.append((self.spill.tell(), len(self.keys)))
-        array("Q", self.keys).tofile(self.spill)
-        self.keys = []
-
-    def _run(self, offset: int, count: int) -> Iterator[int]:
-        assert self.spill is not None
-        while count:
-            block = array("Q")
-            self.spill.seek(offset)
-            block.fromfile(self.spill, min(count, _SPILL_BLOCK))
-            offset += len(block) * block.itemsize
-            count -= len(block)
-            yield from block
-
-    def repeated(self) -> set[int]:
-        """The digests added more than once; frees the buffer and the spill file."""
-        try:
-            if self.spill is None:
-                self.keys.sort()
-                ordered: Iterable[int] = self.keys
-            else:
-                if self.keys:
-                    self._flush()
-                ordered = heapq.merge(*(self._run(offset, count) for offset, count in self.runs))
-            found: set[int] = set()
-            previous = None
-            for key in ordered:
-                if key == previous:
-                    found.add(key)
-                previous = key
-            return found
-        finally:
-            self.keys = []
-            if self.spill is not None:
-                self.spill.close()
-                self.spill = None
-
-
 def _message(keyword: str, raw: str, clean: Cleaner) -> tuple[str, str, str, str]:
     """``(leading whitespace, message, trailing whitespace, PO line(s))`` of one raw text."""
-    if _SPECIAL.search(raw) is None and not raw[:1].isspace() and not raw[-1:].isspace():
+    if SPECIAL.search(raw) is None and not raw[:1].isspace() and not raw[-1:].isspace():
         return "", raw, "", f'{keyword} "{raw}"\n'  # most segments: nothing to clean, trim or escape
     lead, core, trail = _split(clean(raw))
     return lead, core, trail, po_string(keyword, core)
 
 
-def _article(rows: list[SegmentRow], colliding: set[int]) -> tuple[str, list[Any]]:
-    """An article's entries, one per occurrence; ``(text, [entries, fuzzy, characters replaced,
-    its keys' digests])`` (the digests as base64 of unsigned 64-bit integers).
+def entry_key(seg_id: str, source: str) -> int:
+    """The digest of an occurrence's key: its context and msgid, as :func:`_entries` writes them."""
+    clean = Cleaner()
+    return _digest(seg_id if SPECIAL.search(seg_id) is None else clean(seg_id), _message("msgid", source, clean)[1])
 
-    A key whose digest is in ``colliding`` gets ``path#id`` as its context.  This is the
+
+def _entries(part: Part[OccurrenceRow]) -> Rendered:
+    """An article's entries, one per occurrence.
+
+    A key whose digest is in ``part.colliding`` gets ``path#id`` as its context.  This is the
     exporter's hot loop: what all entries of the article share is formatted once, and a text
     with nothing to clean, trim or escape costs one regular expression search."""
+    rows = part.rows
+    colliding = part.colliding
     clean = Cleaner()
-    first = rows[0]
-    path = clean(first.file)
-    mt = first.translation_type == "MT"
+    article = rows[0].article
+    path = clean(article.path)
+    mt = article.translation_type == "MT"
     comment = ("MT: machine translation, needs review" if mt
-               else clean(first.translation_type or "") or "translation type not stated")
+               else clean(article.translation_type or "") or "translation type not stated")
     shared_illegal = clean.count
     head = "\n" + po_comment("#.", comment)
     reference = f"#: {path}:"
-    flags = _FUZZY if mt else ""
     seen: set[str] = set()
-    keys = array("Q")
-    parts = []
-    for row in rows:
-        if keys:
+    out = []
+    fuzzy = 0
+    for at, row in enumerate(rows):
+        if at:
             clean.count += shared_illegal  # the path and comment are written (so replaced) again
-        s_lead, msgid, s_trail, msgid_po = _message("msgid", row.source_raw, clean)
-        t_lead, _, t_trail, msgstr_po = _message("msgstr", row.target_raw, clean)
+        s_lead, msgid, s_trail, msgid_po = _message("msgid", row.source.raw, clean)
+        t_lead, _, t_trail, msgstr_po = _message("msgstr", row.target.raw, clean)
         seg_id = row.id
-        plain = _SPECIAL.search(seg_id) is None
+        plain = SPECIAL.search(seg_id) is None
         if not plain:
             seg_id = clean(seg_id)
-        key = _digest(seg_id, msgid)
-        keys.append(key)
-        if key in colliding:
+        if colliding and _digest(seg_id, msgid) in colliding:
             context_po = po_string("msgctxt", unique_id(f"{path}#{seg_id}", seen))
         else:
             context_po = f'msgctxt "{seg_id}"\n' if plain else po_string("msgctxt", seg_id)
-        whitespace = ""
+        notes = ""
         if s_lead or s_trail or t_lead or t_trail:  # JSON escapes every line break: one comment line
-            whitespace = "#. tmpipe-whitespace: " + _JSON.encode(
+            notes = "#. tmpipe-whitespace: " + _JSON.encode(
                 {"source": [s_lead, s_trail], "target": [t_lead, t_trail]}) + "\n"
-        parts.append(f"{head}{whitespace}{reference}{row.line}\n{flags}{context_po}{msgid_po}{msgstr_po}")
-    return "".join(parts), [len(rows), len(rows) if mt else 0, clean.count,
-                            base64.b64encode(keys.tobytes()).decode("ascii")]
+        review = row.origin == "aligned" and needs_review(row.origin, row.score)
+        if row.origin == "aligned":
+            notes += f"#. aligned (score {row.score:.3f})\n" if row.score is not None else "#. aligned\n"
+        flags = _FUZZY if mt or review else ""
+        fuzzy += bool(flags)
+        out.append(f"{head}{notes}{reference}{row.line}\n{flags}{context_po}{msgid_po}{msgstr_po}")
+    return Rendered("".join(out), {"units": len(rows), "fuzzy": fuzzy, "illegal_chars": clean.count})
 
 
-def _keys(info: list[Any]) -> array[int]:
-    """The key digests an article's ``info`` records."""
-    return array("Q", base64.b64decode(info[3]))
-
-
-def _fragment_key(sha: str, keys: array[int], colliding: set[int]) -> str:
-    """What an article's entries depend on: its content, and which of its keys collide."""
-    own = sorted({key for key in keys if key in colliding}) if colliding else []
-    return f"{sha}:{hashlib.blake2b(array('Q', own).tobytes(), digest_size=16).hexdigest() if own else ''}"
-
-
-def _catalogue(ctx: ExportContext, rel: str, header: str, source_locale: str, target_locale: str,
-               colliding: set[int] | None) -> tuple[list[int], set[int], set[int]]:
-    """Write one catalogue; ``([entries, fuzzy, characters replaced], colliding used, colliding found)``.
-
-    ``colliding`` None: assume the keys that collided in the previous build's file still do."""
-    src, tgt = language_tag(source_locale), language_tag(target_locale)
-    with Splicer(ctx.out, rel, layout("po", src, tgt)) as doc:
-        if colliding is None:
-            before = _Repeats()
-            for name in doc.previous:
-                for digest in _keys(doc.recorded(name)[1]):  # type: ignore[index]
-                    before.add(digest)
-            colliding = before.repeated()
-        plan = []
-        for path, sha in ctx.store.articles(target_locale, source_locale):
-            recorded = doc.recorded(path)
-            key = _fragment_key(sha, _keys(recorded[1]), colliding) if recorded else None
-            plan.append((path, sha, key if key and doc.reusable(path, key) else None))
-        rows = ctx.store.article_segments(target_locale, [path for path, _, key in plan if key is None])
-        doc.write(header)
-        totals = [0, 0, 0]
-        repeats = _Repeats()
-        for path, sha, key in plan:
-            info = doc.reuse(path, key, {}) if key else None
-            if info is None:
-                got, occurrences = next(rows)
-                assert got == path, (got, path)
-                text, info = _article(occurrences, colliding)
-                doc.add(path, _fragment_key(sha, _keys(info), colliding), text, {}, info)
-            for at in range(3):
-                totals[at] += info[at]
-            for digest in _keys(info):
-                repeats.add(digest)
-    return totals, colliding, repeats.repeated()
-
-
-@exporter("po", per_locale=True)
-def write_po(ctx: ExportContext) -> Iterator[Output]:
-    """``po/<tgt>.po`` per target locale: every occurrence, msgctxt = segment id (each article's
-    entries copied from the previous build's file when they are unchanged)."""
-    pairs = ctx.locale_pairs()
-    for source_locale, target_locale in pairs:
+def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
+    documents = []
+    for source_locale, target_locale in ctx.pairs:
         src, tgt = language_tag(source_locale), language_tag(target_locale)
-        shared = sum(1 for _, t in pairs if t == target_locale) > 1
+        shared = sum(1 for _, t in ctx.all_pairs if t == target_locale) > 1
         rel = f"po/{file_stem(src)}_{file_stem(tgt)}.po" if shared else f"po/{file_stem(tgt)}.po"
-        header = _header(ctx, src, tgt)
-        (count, fuzzy, illegal), used, found = _catalogue(ctx, rel, header, source_locale, target_locale, None)
-        if found != used:  # the keys that collide changed: write again knowing them
-            (count, fuzzy, illegal), _, _ = _catalogue(ctx, rel, header, source_locale, target_locale, found)
-        yield Output(rel, "po", count, src, tgt, {"fuzzy": fuzzy, "illegal_chars": illegal})
+
+        def output(counts: dict[str, int], rel: str = rel, src: str = src, tgt: str = tgt) -> Output:
+            return Output(rel, "po", counts.get("units", 0), src, tgt,
+                          {"fuzzy": counts.get("fuzzy", 0), "illegal_chars": counts.get("illegal_chars", 0)})
+
+        documents.append(Document(rel, "articles", _header(ctx, src, tgt), "", _entries, output,
+                                  ((target_locale, source_locale),), keyed=entry_key))
+    return documents
+
+
+PO = register(Format("po", "gettext PO catalogue per target locale: every occurrence, raw Markdown messages",
+                     _files, per_locale=True))

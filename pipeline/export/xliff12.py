@@ -25,18 +25,17 @@ Principles:
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 
 from .. import __version__
-from ..extract.inline import parse_segment
-from ..model import Code, Run, Text
-from ..store import SegmentRow
-from .common import (XML_DECLARATION, Cleaner, escape_attr, escape_text, file_stem, has_markup, language_tag,
-                     link_codes, signature_text, unique_id)
-from .registry import ExportContext, Output, exporter
-from .splice import Splicer, each_article, hole, layout
+from ..model import Code, Run, Text, needs_review
+from ..output import Output, Rendered, signature_text
+from ..rows import OccurrenceRow
+from .codes import link_codes
+from .names import file_stem, language_tag, unique_id
+from .registry import Document, DocumentContext, Format, Part, register
+from .xml import XML_DECLARATION, Cleaner, escape_attr, escape_text
 
-__all__ = ["NS", "PAIRED_CTYPES", "PLACEHOLDER_CTYPES", "write_xliff12"]
+__all__ = ["NS", "PAIRED_CTYPES", "PLACEHOLDER_CTYPES", "XLIFF12"]
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 #: Our paired code types → ``bpt@ctype`` (XLIFF's values; others become ``x-<type>``).
@@ -45,11 +44,11 @@ PAIRED_CTYPES = {"bold": "bold", "italic": "italic", "ulined": "underlined", "li
 PLACEHOLDER_CTYPES = {"image": "image", "lb": "lb"}
 
 _MT_STATE = 'state="needs-review-translation" state-qualifier="mt-suggestion"'
+_REVIEW_STATE = 'state="needs-review-translation" state-qualifier="tm-suggestion"'
 _HT_STATE = 'state="translated"'
 _MT_NOTE = "MT: machine translation, needs review"
 
 
-@functools.lru_cache(maxsize=256)
 def _ctype(kind: str, type_: str) -> str:
     """``ctype`` of a ``bpt``/``ph``, escaped."""
     table = PAIRED_CTYPES if kind != "standalone" else PLACEHOLDER_CTYPES
@@ -75,45 +74,24 @@ def _content(runs: tuple[Run, ...], ids: dict[int, int]) -> str:
     return "".join(out)
 
 
-def _contents_general(source: str, target: str) -> tuple[str, str]:
-    """Source and target content of cleaned texts, parsed: what :func:`_contents` gives, slowly."""
-    source_runs, target_runs = parse_segment(source).runs, parse_segment(target).runs
-    src_ids, tgt_ids = link_codes(source_runs, target_runs)
-    return _content(source_runs, src_ids), _content(target_runs, tgt_ids)
+def _contents(row: OccurrenceRow, clean: Cleaner) -> tuple[str, str]:
+    """Source and target content, cleaned; a side of one text run (most) is only escaped."""
+    source, target = clean.runs(row.source.runs), clean.runs(row.target.runs)
+    if len(source) <= 1 and len(target) <= 1 and not any(type(run) is Code for run in source + target):
+        return "".join(escape_text(run.raw) for run in source), "".join(escape_text(run.raw) for run in target)
+    src_ids, tgt_ids = link_codes(source, target)
+    return _content(source, src_ids), _content(target, tgt_ids)
 
 
-@functools.lru_cache(maxsize=4096)
-def _marked_source(source: str) -> tuple[str, tuple[Run, ...]]:
-    """Content of a cleaned source with markup, and its runs: its codes' ids are their own pair
-    numbers whatever the target, and the same English source recurs in every locale."""
-    runs = parse_segment(source).runs
-    return _content(runs, link_codes(runs, ())[0]), runs
-
-
-@functools.lru_cache(maxsize=4096)
-def _marked_target(source: str, target: str) -> str:
-    """Content of a cleaned target with markup, its codes linked to the source's (a unit
-    recurs in every occurrence)."""
-    runs = parse_segment(target).runs
-    source_runs = _marked_source(source)[1] if has_markup(source) else ()
-    return _content(runs, link_codes(source_runs, runs)[1])
-
-
-def _contents(source: str, target: str) -> tuple[str, str]:
-    """Source and target content of cleaned texts, what :func:`_contents_general` gives: text
-    without markup (most) is only escaped, a source's content is reused in every locale."""
-    source_xml = _marked_source(source)[0] if has_markup(source) else escape_text(source)
-    return source_xml, _marked_target(source, target) if has_markup(target) else escape_text(target)
-
-
-def _file_start(signature: str, first: SegmentRow, src: str, tgt: str, clean: Cleaner) -> str:
-    """The start tag and header of one ``<file>`` (an article); ``src``, ``tgt`` escaped."""
+def _file_start(signature: str, row: OccurrenceRow, src: str, tgt: str, clean: Cleaner) -> str:
+    """The start tag and header of one ``<file>`` (an article); ``signature``, ``src``, ``tgt`` escaped."""
+    article = row.article
     notes = "".join([f'\n      <note from="front-matter">{escape_text(clean(f"{key}: {value}"))}</note>'
-                     for key, value in (("ms.translationtype", first.translation_type),
-                                        ("ms.sourcegitcommit", first.source_commit),
-                                        ("ms.locfileid", first.locfileid), ("ms.lasthandoff", first.lasthandoff))
+                     for key, value in (("ms.translationtype", article.translation_type),
+                                        ("ms.sourcegitcommit", article.source_commit),
+                                        ("ms.locfileid", article.locfileid), ("ms.lasthandoff", article.lasthandoff))
                      if value])
-    return (f'\n  <file original="{escape_attr(clean(first.file))}" datatype="x-markdown"'
+    return (f'\n  <file original="{escape_attr(clean(article.path))}" datatype="x-markdown"'
             f' source-language="{src}" target-language="{tgt}" tool-id="tmpipe">'
             f'\n    <header>'
             f'\n      <tool tool-id="tmpipe" tool-name="tmpipe" tool-version="{escape_attr(__version__)}"></tool>'
@@ -125,69 +103,81 @@ def _file_start(signature: str, first: SegmentRow, src: str, tgt: str, clean: Cl
 _FILE_END = "\n    </body>\n  </file>"
 
 
-def _article(rows: list[SegmentRow], src: str, tgt: str) -> tuple[str, list[int]]:
-    """One article's ``<file>``, each occurrence a ``trans-unit``, the signature a hole;
-    ``(xml, [units, characters replaced])``.  ``src``, ``tgt`` escaped.
+def _state(row: OccurrenceRow, mt: bool) -> str:
+    if mt:
+        return _MT_STATE
+    if needs_review(row.origin, row.score):
+        return _REVIEW_STATE
+    return _HT_STATE
+
+
+def _article(part: Part[OccurrenceRow], src: str, tgt: str) -> Rendered:
+    """One article's ``<file>``, each occurrence a ``trans-unit``.  ``src``, ``tgt`` escaped.
 
     What the article's units share (its path, the note on its translation type) is cleaned
     and written once, and cleaning's count added for each unit as if it cleaned them itself."""
+    rows = part.rows
     clean = Cleaner()
-    parts = [_file_start(hole("signature"), rows[0], src, tgt, clean)]
-    seen: set[str] = set()
+    out = [_file_start(part.values["signature"], rows[0], src, tgt, clean)]
     counted = Cleaner()
-    path = escape_text(counted(rows[0].file))
-    path_illegal = counted.count
-    translation_type: str | None = ""
-    note = ""
-    note_illegal = 0
+    article = rows[0].article
+    path = escape_text(counted(article.path))
+    mt = article.translation_type == "MT"
+    label = _MT_NOTE if mt else counted(article.translation_type or "")
+    note = f'\n        <note from="tmpipe">{escape_text(label)}</note>' if label else ""
+    seen: set[str] = set()
     for row in rows:
-        if row.translation_type != translation_type:
-            counted = Cleaner()
-            label = _MT_NOTE if row.translation_type == "MT" else counted(row.translation_type or "")
-            note = f'\n        <note from="tmpipe">{escape_text(label)}</note>' if label else ""
-            translation_type, note_illegal = row.translation_type, counted.count
         illegal = clean.count
         resname = clean(row.id)
-        clean.count += clean.count - illegal + path_illegal + note_illegal  # the id is cleaned twice
+        clean.count += clean.count - illegal + counted.count  # the id is cleaned twice; path and note again
         unit_id = resname or "segment"
         if unit_id in seen:
             unit_id = unique_id(unit_id, seen)
         else:
             seen.add(unit_id)
         resname_attr = escape_attr(resname)
-        source, target = _contents(clean(row.source_raw), clean(row.target_raw))
-        parts.append(f'\n      <trans-unit id="{resname_attr if unit_id is resname else escape_attr(unit_id)}"'
-                     f' resname="{resname_attr}" xml:space="preserve">'
-                     f'\n        <source>{source}</source>'
-                     f'\n        <target {_MT_STATE if translation_type == "MT" else _HT_STATE} xml:lang="{tgt}">'
-                     f'{target}</target>'
-                     f'\n        <context-group purpose="location">'
-                     f'\n          <context context-type="sourcefile">{path}</context>'
-                     f'\n          <context context-type="linenumber">{row.line}</context>'
-                     f'\n        </context-group>{note}'
-                     f'\n      </trans-unit>')
-    parts.append(_FILE_END)
-    return "".join(parts), [len(rows), clean.count]
+        source, target = _contents(row, clean)
+        out.append(f'\n      <trans-unit id="{resname_attr if unit_id is resname else escape_attr(unit_id)}"'
+                   f' resname="{resname_attr}" xml:space="preserve">'
+                   f'\n        <source>{source}</source>'
+                   f'\n        <target {_state(row, mt)} xml:lang="{tgt}">{target}</target>'
+                   f'\n        <context-group purpose="location">'
+                   f'\n          <context context-type="sourcefile">{path}</context>'
+                   f'\n          <context context-type="linenumber">{row.line}</context>'
+                   f'\n        </context-group>{note}'
+                   f'\n      </trans-unit>')
+    out.append(_FILE_END)
+    return Rendered("".join(out), {"units": len(rows), "illegal_chars": clean.count})
 
 
-@exporter("xliff-1.2", per_locale=True)
-def write_xliff12(ctx: ExportContext) -> Iterator[Output]:
-    """``xliff-1.2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article
-    (copied from the previous build's file when the article is unchanged)."""
-    for source_locale, target_locale in ctx.locale_pairs():
+def _render(part: Part[OccurrenceRow], src: str, tgt: str) -> Rendered:
+    return _article(part, src, tgt)
+
+
+def _values(values: dict[str, str], number: int) -> dict[str, str]:
+    return values
+
+
+def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
+    documents = []
+    for source_locale, target_locale in ctx.pairs:
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         rel = f"xliff-1.2/{file_stem(src)}_{file_stem(tgt)}.xlf"
         clean = Cleaner()
-        holes = {"signature": escape_text(clean(signature_text(ctx.signature)))}
+        values = {"signature": escape_text(clean(signature_text(ctx.signature)))}
         src_attr, tgt_attr = escape_attr(src), escape_attr(tgt)
-        with Splicer(ctx.out, rel, layout("xliff-1.2", src, tgt)) as doc:
-            doc.write(f'{XML_DECLARATION}<xliff xmlns="{NS}" version="1.2">')
-            files = units = 0
-            for article_units, illegal in each_article(doc, ctx.store, source_locale, target_locale,
-                                                       lambda rows: _article(rows, src_attr, tgt_attr),
-                                                       lambda _: holes):
-                files += 1
-                units += article_units
-                clean.count += illegal
-            doc.write("\n</xliff>")
-        yield Output(rel, "xliff-1.2", units, src, tgt, {"files": files, "illegal_chars": clean.count})
+
+        def output(counts: dict[str, int], rel: str = rel, src: str = src, tgt: str = tgt,
+                   extra: int = clean.count) -> Output:
+            return Output(rel, "xliff-1.2", counts.get("units", 0), src, tgt,
+                          {"files": counts.get("parts", 0), "illegal_chars": counts.get("illegal_chars", 0) + extra})
+
+        documents.append(Document(
+            rel, "articles", f'{XML_DECLARATION}<xliff xmlns="{NS}" version="1.2">', "\n</xliff>",
+            functools.partial(_render, src=src_attr, tgt=tgt_attr), output,
+            ((target_locale, source_locale),), values=functools.partial(_values, values)))
+    return documents
+
+
+XLIFF12 = register(Format("xliff-1.2", "XLIFF 1.2 (strict) per locale pair: every occurrence, one <file> per article",
+                          _files, per_locale=True))

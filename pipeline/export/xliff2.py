@@ -9,7 +9,8 @@ Principles:
    article, one ``<unit>`` per segment (``id`` = the segment id when it is a valid,
    unused NMTOKEN, else ``uN``; ``name`` = the segment id), one ``<segment>`` each.
 2. ``segment@state`` is ``translated`` for human translation; machine translation
-   is ``initial`` with ``subState="tmpipe:mt"`` (present, not yet reviewed).
+   is ``initial`` with ``subState="tmpipe:mt"`` (present, not yet reviewed), and so is an
+   aligned pair that needs review (``subState="tmpipe:aligned"``, :func:`~pipeline.model.needs_review`).
 3. Inline markup lives in ``<originalData>``: one ``<data id="dN">`` per distinct
    piece of markup in the unit; well-nested pairs become ``<pc dataRefStart
    dataRefEnd>``, standalone codes ``<ph dataRef>``; a segment whose pairs cross
@@ -23,19 +24,18 @@ Principles:
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterator
 
-from ..extract.inline import parse_segment
-from ..model import Code, Run, Text
-from ..store import SegmentRow
-from .common import (ILLEGAL_XML, XML_DECLARATION, Cleaner, escape_attr, escape_text, file_stem, has_markup,
-                     illegal_spans, language_tag, link_codes, signature_text, unique_id, well_nested)
-from .registry import ExportContext, Output, exporter
-from .splice import Splicer, each_article, hole, layout
+from ..chars import XML_ILLEGAL
+from ..model import Code, Run, Text, needs_review
+from ..output import Output, Rendered, signature_text
+from ..rows import OccurrenceRow
+from .codes import link_codes, well_nested
+from .names import file_stem, language_tag, unique_id
+from .registry import Document, DocumentContext, Format, Part, register
+from .xml import XML_DECLARATION, Cleaner, escape_attr, escape_text, illegal_spans
 
-__all__ = ["NS", "CODE_TYPES", "write_xliff2"]
+__all__ = ["NS", "CODE_TYPES", "XLIFF2"]
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 #: Our code types → ``(type, subType)`` of ``pc``/``ph``/``sc``; others are ``other``/``tmpipe:<type>``.
@@ -47,10 +47,10 @@ CODE_TYPES = {
 
 _NMTOKEN = re.compile(r"[\w.:-]+")  # whole id (fullmatch): "$" would let a final newline through
 _MT_STATE = 'state="initial" subState="tmpipe:mt"'
+_REVIEW_STATE = 'state="initial" subState="tmpipe:aligned"'
 _HT_STATE = 'state="translated"'
 
 
-@functools.lru_cache(maxsize=256)
 def _types(type_name: str) -> str:
     """The ``type`` and ``subType`` attributes of a code, as written."""
     type_, sub = CODE_TYPES.get(type_name) or ("other", f"tmpipe:{re.sub(r'[^A-Za-z0-9_.-]', '_', type_name)}")
@@ -66,7 +66,7 @@ class _Text:
         self.cps = 0
 
     def __call__(self, text: str) -> str:
-        if text.isprintable() or not ILLEGAL_XML.search(text):
+        if text.isprintable() or not XML_ILLEGAL.search(text):
             return escape_text(text)
         out = []
         for chunk, codepoint in illegal_spans(text):
@@ -104,148 +104,104 @@ def _content(runs: tuple[Run, ...], ids: dict[int, int], data: dict[str, str], t
     return "".join(out)
 
 
-def _body_general(source: str, target: str) -> tuple[str, str, str, int]:
-    """``(originalData element, source content, target content, <cp> written)`` of a unit,
-    parsed: what :func:`_body` gives, slowly."""
-    text = _Text()
-    source_runs, target_runs = parse_segment(source).runs, parse_segment(target).runs
-    src_ids, tgt_ids = link_codes(source_runs, target_runs)
+def _body(row: OccurrenceRow, text: _Text) -> tuple[str, str, str]:
+    """``(originalData element, source content, target content)`` of a unit; a side of one text
+    run (most) is only escaped."""
+    source, target = row.source.runs, row.target.runs
+    if len(source) <= 1 and len(target) <= 1 and not any(type(run) is Code for run in source + target):
+        return "", "".join(text(run.raw) for run in source), "".join(text(run.raw) for run in target)
+    src_ids, tgt_ids = link_codes(source, target)
     data: dict[str, str] = {}
-    for run in source_runs + target_runs:
+    for run in source + target:
         if type(run) is Code:
             data.setdefault(run.raw, f"d{len(data) + 1}")
+    source_xml = _content(source, src_ids, data, text)
+    target_xml = _content(target, tgt_ids, data, text)
     original = "".join([f'\n        <data id="{data_id}">{text(raw)}</data>' for raw, data_id in data.items()])
     if original:
         original = f"\n      <originalData>{original}\n      </originalData>"
-    return (original, _content(source_runs, src_ids, data, text), _content(target_runs, tgt_ids, data, text),
-            text.cps)
-
-
-@functools.lru_cache(maxsize=4096)
-def _marked_source(source: str) -> tuple[tuple[Run, ...], dict[str, str], str, int]:
-    """A source with markup: its runs, its codes' data ids, its content and the ``<cp>`` in it.
-    Its codes come first in a unit's ``originalData`` and their ids are their own pair
-    numbers, whatever the target: the same English source recurs in every locale."""
-    text = _Text()
-    runs = parse_segment(source).runs
-    data: dict[str, str] = {}
-    for run in runs:
-        if isinstance(run, Code):
-            data.setdefault(run.raw, f"d{len(data) + 1}")
-    return runs, data, _content(runs, link_codes(runs, ())[0], data, text), text.cps
-
-
-@functools.lru_cache(maxsize=4096)
-def _marked_body(source: str, target: str) -> tuple[str, str, str, int]:
-    """:func:`_body_general` of a unit with markup (a unit recurs in every occurrence)."""
-    text = _Text()
-    if not has_markup(source):
-        source_runs: tuple[Run, ...] = ()
-        data: dict[str, str] = {}
-        source_xml, cps = text(source), 0
-    else:
-        source_runs, source_data, source_xml, cps = _marked_source(source)
-        data = dict(source_data)
-    if not has_markup(target):
-        target_xml = text(target)
-    else:
-        runs = parse_segment(target).runs
-        for run in runs:
-            if isinstance(run, Code):
-                data.setdefault(run.raw, f"d{len(data) + 1}")
-        target_xml = _content(runs, link_codes(source_runs, runs)[1], data, text)
-    original = "".join([f'\n        <data id="{data_id}">{text(raw)}</data>' for raw, data_id in data.items()])
-    if original:
-        original = f"\n      <originalData>{original}\n      </originalData>"
-    return original, source_xml, target_xml, cps + text.cps
-
-
-def _body(source: str, target: str) -> tuple[str, str, str, int]:
-    """:func:`_body_general`; text without markup (most) is written without parsing it."""
-    if not has_markup(source) and not has_markup(target):
-        if source.isprintable() and target.isprintable():  # nothing XML forbids (most)
-            return "", escape_text(source), escape_text(target), 0
-        text = _Text()
-        return "", text(source), text(target), text.cps
-    return _marked_body(source, target)
+    return original, source_xml, target_xml
 
 
 def _note(category: str, text: str, indent: str, clean: Cleaner) -> str:
     return f'\n{indent}<note category="{category}">{escape_text(clean(text))}</note>'
 
 
-def _file_start(first: SegmentRow, clean: Cleaner) -> str:
-    """The start tag and notes of one ``<file>`` (an article); its id and the signature are holes."""
+def _file_start(part: Part[OccurrenceRow], clean: Cleaner) -> str:
+    """The start tag and notes of one ``<file>`` (an article)."""
+    article = part.rows[0].article
     notes = "".join([_note(key, value, "      ", clean) for key, value in (
-        ("ms.translationtype", first.translation_type), ("ms.sourcegitcommit", first.source_commit),
-        ("ms.locfileid", first.locfileid), ("ms.lasthandoff", first.lasthandoff)) if value])
-    return (f'\n  <file id="{hole("file")}" original="{escape_attr(clean(first.file))}">'
-            f'\n    <notes>\n      <note category="tmpipe-signature">{hole("signature")}</note>{notes}'
+        ("ms.translationtype", article.translation_type), ("ms.sourcegitcommit", article.source_commit),
+        ("ms.locfileid", article.locfileid), ("ms.lasthandoff", article.lasthandoff)) if value])
+    return (f'\n  <file id="{part.values["file"]}" original="{escape_attr(clean(article.path))}">'
+            f'\n    <notes>\n      <note category="tmpipe-signature">{part.values["signature"]}</note>{notes}'
             f'\n    </notes>')
 
 
-def _article(rows: list[SegmentRow]) -> tuple[str, list[int]]:
-    """One article's ``<file>``, each occurrence a ``unit``; ``(xml, [units, characters replaced,
-    <cp> written])``.
+def _state(row: OccurrenceRow, mt: bool) -> str:
+    if mt:
+        return _MT_STATE
+    return _REVIEW_STATE if needs_review(row.origin, row.score) else _HT_STATE
+
+
+def _article(part: Part[OccurrenceRow]) -> Rendered:
+    """One article's ``<file>``, each occurrence a ``unit``.
 
     What the article's units share (its path, the note on its translation type) is cleaned and
     written once, and cleaning's count added for each unit as if it cleaned them itself."""
+    rows = part.rows
     clean = Cleaner()
-    parts = [_file_start(rows[0], clean)]
-    cps = 0
-    translation_type: str | None = None
-    type_note = ""
-    type_illegal = 0
-    seen: set[str] = set()
+    text = _Text()
+    out = [_file_start(part, clean)]
+    article = rows[0].article
     counted = Cleaner()
-    path = escape_text(counted(rows[0].file))
-    path_illegal = counted.count
+    path = escape_text(counted(article.path))
+    type_note = (_note("translation-type", article.translation_type, "        ", counted)
+                 if article.translation_type else "")
+    mt = article.translation_type == "MT"
+    seen: set[str] = set()
     for row in rows:
-        if row.translation_type != translation_type:
-            counted = Cleaner()
-            type_note = (_note("translation-type", row.translation_type, "        ", counted)
-                         if row.translation_type else "")
-            translation_type, type_illegal = row.translation_type, counted.count
-        clean.count += path_illegal + type_illegal
+        clean.count += counted.count
         unit_id = row.id if _NMTOKEN.fullmatch(row.id) else "unit"
         if unit_id in seen:
             unit_id = unique_id(unit_id, seen)
         else:
             seen.add(unit_id)
-        original, source, target, unit_cps = _body(row.source_raw, row.target_raw)
-        cps += unit_cps
-        parts.append(f'\n    <unit id="{escape_attr(unit_id)}" name="{escape_attr(clean(row.id))}"'
-                     f' xml:space="preserve">'
-                     f'\n      <notes>'
-                     f'\n        <note category="location">{path}:{row.line}</note>{type_note}'
-                     f'\n      </notes>{original}'
-                     f'\n      <segment {_MT_STATE if translation_type == "MT" else _HT_STATE}>'
-                     f'\n        <source>{source}</source>'
-                     f'\n        <target>{target}</target>'
-                     f'\n      </segment>'
-                     f'\n    </unit>')
-    parts.append("\n  </file>")
-    return "".join(parts), [len(rows), clean.count, cps]
+        original, source, target = _body(row, text)
+        out.append(f'\n    <unit id="{escape_attr(unit_id)}" name="{escape_attr(clean(row.id))}"'
+                   f' xml:space="preserve">'
+                   f'\n      <notes>'
+                   f'\n        <note category="location">{path}:{row.line}</note>{type_note}'
+                   f'\n      </notes>{original}'
+                   f'\n      <segment {_state(row, mt)}>'
+                   f'\n        <source>{source}</source>'
+                   f'\n        <target>{target}</target>'
+                   f'\n      </segment>'
+                   f'\n    </unit>')
+    out.append("\n  </file>")
+    return Rendered("".join(out), {"units": len(rows), "illegal_chars": clean.count + text.cps})
 
 
-@exporter("xliff-2", per_locale=True)
-def write_xliff2(ctx: ExportContext) -> Iterator[Output]:
-    """``xliff-2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article
-    (copied from the previous build's file when the article is unchanged)."""
+def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
     signature = Cleaner()
     signature_xml = escape_text(signature(signature_text(ctx.signature)))
-    for source_locale, target_locale in ctx.locale_pairs():
+    documents = []
+    for source_locale, target_locale in ctx.pairs:
         src, tgt = language_tag(source_locale), language_tag(target_locale)
         rel = f"xliff-2/{file_stem(src)}_{file_stem(tgt)}.xlf"
-        with Splicer(ctx.out, rel, layout("xliff-2", src, tgt)) as doc:
-            doc.write(f'{XML_DECLARATION}<xliff xmlns="{NS}" version="2.1" srcLang="{escape_attr(src)}"'
-                      f' trgLang="{escape_attr(tgt)}">')
-            files = units = illegal = 0
-            for article_units, article_illegal, cps in each_article(
-                    doc, ctx.store, source_locale, target_locale, _article,
-                    lambda n: {"file": f"f{n}", "signature": signature_xml}):
-                files += 1
-                units += article_units
-                illegal += article_illegal + cps + signature.count  # the signature is in every <file>
-            doc.write("\n</xliff>")
-        yield Output(rel, "xliff-2", units, src, tgt, {"files": files, "illegal_chars": illegal})
+
+        def output(counts: dict[str, int], rel: str = rel, src: str = src, tgt: str = tgt) -> Output:
+            files = counts.get("parts", 0)  # the signature is in every <file>
+            return Output(rel, "xliff-2", counts.get("units", 0), src, tgt,
+                          {"files": files, "illegal_chars": counts.get("illegal_chars", 0) + files * signature.count})
+
+        documents.append(Document(
+            rel, "articles", f'{XML_DECLARATION}<xliff xmlns="{NS}" version="2.1" srcLang="{escape_attr(src)}"'
+                             f' trgLang="{escape_attr(tgt)}">', "\n</xliff>", _article, output,
+            ((target_locale, source_locale),),
+            values=lambda number: {"file": f"f{number}", "signature": signature_xml}))
+    return documents
+
+
+XLIFF2 = register(Format("xliff-2", "XLIFF 2.1 per locale pair: every occurrence, one <file> per article",
+                         _files, per_locale=True))

@@ -21,9 +21,10 @@ def malformed_pair(store: Store, ctx: CheckContext) -> Iterator[Finding]:
     Anomalies about a whole file (front matter, locale, unreadable) get the
     ``file_level_severity`` option's severity.
     """
-    for locale, file, line, kind, message, snippet, seg_id in store.anomalies():
-        file_level = kind in _FILE_KINDS
+    for row in store.anomalies():
+        file_level = row.kind in _FILE_KINDS
         severity = ctx.options["file_level_severity"] if file_level and ctx.severity == ctx.info.severity \
             else ctx.severity
-        yield Finding(ctx.info.id, severity, locale, file, line, seg_id, snippet if not file_level else "", "",
-                      f"{kind}: {message}", {"kind": kind, "snippet": snippet}, key=f"{kind}:{snippet}")
+        yield Finding(ctx.info.id, severity, row.locale, row.file, row.line, row.seg_id,
+                      row.snippet if not file_level else "", "", f"{row.kind}: {row.message}",
+                      {"kind": row.kind, "snippet": row.snippet}, key=f"{row.kind}:{row.snippet}")

@@ -84,9 +84,9 @@ def _file_finding(ctx: CheckContext, severity: Any, locale: str, file: str, mess
 def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
     """Source no longer occurs in the current English article (the English changed after translation)."""
     tree = _tree(ctx)
-    commits = {path: commit for path, _, commit, _ in store.qa_files()}
+    commits = {row.path: row.source_commit for row in store.qa_files()}
     per_file: dict[str, dict[str, Any]] = ctx.cache.setdefault("report:source-drift", {})
-    for file, rows in itertools.groupby(store.segments(), key=lambda r: (r.locale, r.file)):
+    for file, rows in itertools.groupby(store.segments(), key=lambda r: (r.article.locale, r.article.path)):
         locale, path = file
         english = tree.match(path)
         stats: dict[str, Any] = {"locale": locale, "english": english, "segments": 0, "drifted": 0,
@@ -100,8 +100,9 @@ def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
         article = tree.article(english)
         for row in rows:
             stats["segments"] += 1
-            flat = collapse(row.source_raw)
-            if not flat or flat in article["flat"] or no_space(row.source_raw) in article["bare"]:
+            source_raw = row.source.raw
+            flat = collapse(source_raw)
+            if not flat or flat in article["flat"] or no_space(source_raw) in article["bare"]:
                 continue
             stats["drifted"] += 1
             if flat not in article["closest"]:
@@ -115,8 +116,8 @@ def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
                 message = (f"source changed in the English article (similarity {similarity:.2f}); "
                            f"now: {best[:120]}")
                 diff = word_diff(flat, best)
-            yield Finding(ctx.info.id, ctx.severity, row.locale, row.file, row.line, row.id, row.source_raw,
-                          row.target_raw, message, {"english": best, "similarity": similarity, "diff": diff,
+            yield Finding(ctx.info.id, ctx.severity, locale, path, row.line, row.id, source_raw,
+                          row.target.raw, message, {"english": best, "similarity": similarity, "diff": diff,
                                                     "english_file": english})
         commit = commits.get(path)
         if commit and tree.git_top() is not None:

@@ -10,15 +10,13 @@ are left to ``url-mismatch``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 
-from ..extract.inline import _START, parse_segment  # _START: what every inline code starts with
 from ..model import Code, Segment, Text
 from .findings import Finding
-from .registry import CheckContext, QaSegment, check, source_memo
+from .registry import CheckContext, QaSegment, check
 
 __all__ = ["markup_mismatch", "signatures"]
 
@@ -43,16 +41,6 @@ def _sig(kind: str, type_: str, raw: str) -> str:
     return f"{kind}:{type_}"
 
 
-def _target_signatures(seg: QaSegment) -> Counter[str]:
-    """``signatures(seg.target)``, from the codes the extractor stored when the row has them."""
-    stored = getattr(seg.row, "target_codes", None)
-    if stored is None:
-        return signatures(seg.target)
-    if stored == "[]":
-        return Counter()
-    return Counter(_sig(kind, type_, raw) for kind, type_, raw, _ in json.loads(stored))
-
-
 def signatures(segment: Segment) -> Counter[str]:
     """The multiset of code signatures of a segment."""
     return Counter(_signature(code) for code in segment.codes)
@@ -63,22 +51,10 @@ def _stray(segment: Segment) -> Counter[str]:
     return Counter(found) if found else Counter()
 
 
-@source_memo
-def _source_signatures(raw: str) -> Counter[str]:
-    """Signatures of a source's codes (read-only: shared by every unit with this source)."""
-    return signatures(parse_segment(raw))
-
-
-@source_memo
-def _source_stray(raw: str) -> Counter[str]:
-    """Broken markup of a source (read-only: shared by every unit with this source)."""
-    return _stray(parse_segment(raw))
-
-
 def _target_stray(seg: QaSegment) -> Counter[str]:
-    """``_stray(seg.target)``, parsing only when the text may hold broken markup: without ``&`` in
-    the target its text runs are written as read, so no ``_STRAY`` in their joined text (the
-    stored ``target_text``) means none in any of them."""
+    """``_stray(seg.target)``, looked for run by run only when the text may hold broken markup:
+    without ``&`` in the target its text runs are written as read, so no ``_STRAY`` in their
+    joined text (the stored ``target_text``) means none in any of them."""
     if "&" not in seg.row.target_raw and _STRAY.search(seg.row.target_text) is None:
         return Counter()
     return _stray(seg.target)
@@ -88,18 +64,19 @@ def _target_stray(seg: QaSegment) -> Counter[str]:
 def markup_mismatch(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     """Inline markup differs between source and target (missing, extra or broken pairs)."""
     source_raw, target_raw = seg.row.source_raw, seg.row.target_raw
-    if _START.search(source_raw) is None and _START.search(target_raw) is None:
-        return  # neither side holds markup (nor a "<" or "*")
     if source_raw == target_raw:
-        return  # the same text parses the same
-    have = _target_signatures(seg)
+        return  # the same text, the same codes
+    if not seg.target_codes and not seg.source_codes and _STRAY.search(seg.row.target_text) is None \
+            and "&" not in target_raw:
+        return  # no markup on either side, and none left as text
+    have = signatures(seg.target)
     if not have and "<" not in target_raw and "*" not in target_raw and not seg.source_codes:
         return
-    want = _source_signatures(source_raw)
+    want = signatures(seg.source)
     target_stray = _target_stray(seg)
     if want == have and not target_stray:
         return
-    stray = target_stray - _source_stray(source_raw) if target_stray else target_stray
+    stray = target_stray - _stray(seg.source) if target_stray else target_stray
     missing, extra = want - have, have - want
     if not (missing or extra or stray):
         return

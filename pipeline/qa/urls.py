@@ -11,9 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from ..extract.inline import parse_segment
 from .findings import Finding
-from .registry import CheckContext, QaSegment, check, source_memo
+from .registry import CheckContext, QaSegment, check
 from .text import LOCALE_IN_URL, code_urls, urls_of
 
 __all__ = ["url_mismatch", "normalize_url"]
@@ -29,12 +28,6 @@ def normalize_url(url: str) -> str:
     return url[:-1] if url.endswith("/") and url.count("/") > 3 else url
 
 
-@source_memo
-def _source_urls(raw: str) -> Counter[str]:
-    """The normalised URLs of a source (read-only: shared by every unit with this source)."""
-    return Counter(normalize_url(u) for u in urls_of(parse_segment(raw)))
-
-
 @check("url-mismatch", severity="error")
 def url_mismatch(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     """Link or image URLs differ between source and target (the locale part aside)."""
@@ -43,7 +36,7 @@ def url_mismatch(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
         return
     if seg.row.source_raw == seg.row.target_raw:
         return  # the same text has the same URLs
-    source = _source_urls(seg.row.source_raw)
+    source = Counter(normalize_url(u) for u in urls_of(seg.source))
     # bare URLs are read from text runs, which need parsing; without "://" in the text there are none
     target_urls = urls_of(seg.target) if "://" in seg.row.target_text else code_urls(seg.target_codes)
     target = Counter(normalize_url(u) for u in target_urls)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from ..store import SegmentRow, Store
+from ..rows import OccurrenceRow
+from ..store import Store
 from .findings import Finding
 from .registry import CheckContext, check
 from .text import collapse
@@ -19,8 +20,8 @@ from .text import collapse
 __all__ = ["version_drift"]
 
 
-def _keyed(rows: Iterator[SegmentRow]) -> Iterator[tuple[tuple[str, str], list[SegmentRow]]]:
-    for key, group in itertools.groupby(rows, key=lambda r: (r.file, r.id)):
+def _keyed(rows: Iterator[OccurrenceRow]) -> Iterator[tuple[tuple[str, str], list[OccurrenceRow]]]:
+    for key, group in itertools.groupby(rows, key=lambda r: (r.article.path, r.id)):
         yield key, list(group)
 
 
@@ -39,8 +40,9 @@ def version_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
         if old is None or old[0] != key:
             continue
         for row, before in zip(rows, old[1]):
-            same_source = collapse(row.source_raw) == collapse(before.source_raw)
-            same_target = collapse(row.target_raw) == collapse(before.target_raw)
+            source_raw, target_raw = row.source.raw, row.target.raw
+            same_source = collapse(source_raw) == collapse(before.source.raw)
+            same_target = collapse(target_raw) == collapse(before.target.raw)
             if same_source == same_target:
                 continue
             if not same_source:
@@ -51,6 +53,6 @@ def version_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
                 severity = "info"
             else:
                 continue
-            yield Finding(ctx.info.id, severity, row.locale, row.file, row.line, row.id, row.source_raw,
-                          row.target_raw, message, {"reason": reason, "baseline_source": before.source_raw,
-                                                    "baseline_target": before.target_raw}, key=reason)
+            yield Finding(ctx.info.id, severity, row.article.locale, row.article.path, row.line, row.id, source_raw,
+                          target_raw, message, {"reason": reason, "baseline_source": before.source.raw,
+                                                "baseline_target": before.target.raw}, key=reason)

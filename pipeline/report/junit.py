@@ -9,19 +9,15 @@ with no finding has one passing testcase, so every check that ran shows up.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
-from typing import Any
 
 from lxml import etree
 
-from ..atomic import atomic_path
-from ..export.registry import Output
-from ..export.splice import layout, read_record, record_path, write_record
+from ..chars import REPLACEMENT, XML_ILLEGAL
 from ..qa.findings import Finding, severity_rank
-from .registry import ReportContext, report
+from .registry import Report, ReportContext, register
 
-__all__ = ["write_junit"]
+__all__ = ["JUNIT"]
 
 
 def _line(finding: Finding) -> str:
@@ -30,88 +26,49 @@ def _line(finding: Finding) -> str:
     return f"{finding.severity}: {where}{seg}: {finding.message}"
 
 
-#: What XML 1.0 cannot hold of what findings may carry: control characters but tab, LF and CR; U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _clean(text: str) -> str:
     """XML 1.0 cannot hold most control characters: each becomes U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
+    return XML_ILLEGAL.sub(REPLACEMENT, text)
 
 
-def _briefs(findings: list[Finding]) -> list[list[Any]]:
-    """What JUnit shows of each finding: ``[check, file, line, severity, text]``."""
-    return [[f.check, f.file, f.line, f.severity, _line(f)] for f in findings]
-
-
-def _by_check(ctx: ReportContext, previous: dict[str, list[Any]]
-              ) -> tuple[dict[str, list[list[Any]]], dict[str, list[Any]]]:
-    """The briefs of the listed findings by check, in report order, and each part's briefs as
-    fragments to record (no bytes of the file: JUnit regroups the findings by file).  A part's
-    briefs are the ``previous`` run's while its key is unchanged: the part is not read."""
-    fragments: dict[str, list[Any]] = {}
-    by_check: dict[str, list[list[Any]]] = {}
-    for part in ctx.parts:
-        if not part.count:
-            continue
-        entry = previous.get(part.name)
-        if part.key is not None and entry and entry[0] == part.key and isinstance(entry[3], list):
-            rows = entry[3]
+def _suite(ctx: ReportContext, check_id: str, findings: list[Finding]) -> tuple[etree._Element, int]:
+    """One check's testsuite and how many of its testcases failed."""
+    rows = sorted(findings, key=lambda f: (f.file, f.line))
+    files = [(file, list(group)) for file, group in itertools.groupby(rows, key=lambda f: f.file)]
+    failed = sum(1 for _, group in files if any(severity_rank(f.severity) > 0 for f in group))
+    title = ctx.checks[check_id]["title"]
+    suite = etree.Element("testsuite", {"name": check_id, "tests": str(max(len(files), 1)), "failures": str(failed),
+                                        "errors": "0", "skipped": "0"})
+    properties = etree.SubElement(suite, "properties")
+    etree.SubElement(properties, "property", name="title", value=_clean(title))
+    etree.SubElement(properties, "property", name="severity", value=ctx.checks[check_id]["severity"])
+    if not files:
+        etree.SubElement(suite, "testcase", name="(all files)", classname=check_id)
+    for file, group in files:
+        case = etree.SubElement(suite, "testcase", name=_clean(file), classname=check_id, file=_clean(file))
+        worst = max(group, key=lambda f: severity_rank(f.severity)).severity
+        body = _clean("\n".join(_line(f) for f in group))
+        if worst == "info":
+            etree.SubElement(case, "system-out").text = body
         else:
-            rows = _briefs(part.findings())
-        fragments[part.name] = [part.key, [], [], rows]
-        for row in rows:
-            by_check.setdefault(row[0], []).append(row)
-    return by_check, fragments
+            failure = etree.SubElement(case, "failure", type=worst,
+                                       message=_clean(f"{len(group)} {check_id} finding(s) ({title})"))
+            failure.text = body
+    return suite, failed
 
 
-@report("junit")
-def write_junit(ctx: ReportContext) -> Iterator[Output]:
-    """Write ``qa/junit.xml``."""
-    name = "junit.xml"
-    dest = ctx.path(name)
-    record = record_path(ctx.out, f"{ctx.folder}/{name}")
-    kind = layout("junit")
-    by_check, fragments = _by_check(ctx, read_record(dest, record, kind))
-    run = ctx.summary["checks_run"]
-    failures_total = 0
-    with atomic_path(dest) as tmp, etree.xmlfile(str(tmp), encoding="utf-8") as xf:
-        xf.write_declaration()
-        totals = {"name": "tmpipe qa", "tests": "0", "failures": "0"}
-        suites = []
-        for check_id in run:
-            rows = sorted(by_check.get(check_id, []), key=lambda r: (r[1], r[2]))
-            files = [(file, list(group)) for file, group in itertools.groupby(rows, key=lambda r: r[1])]
-            failed = sum(1 for _, group in files if any(severity_rank(r[3]) > 0 for r in group))
-            suites.append((check_id, files, failed))
-            failures_total += failed
-        totals["tests"] = str(sum(max(len(files), 1) for _, files, _ in suites))
-        totals["failures"] = str(failures_total)
-        with xf.element("testsuites", totals):
-            for check_id, files, failed in suites:
-                title = ctx.checks[check_id]["title"]
-                attrs = {"name": check_id, "tests": str(max(len(files), 1)), "failures": str(failed),
-                         "errors": "0", "skipped": "0"}
-                with xf.element("testsuite", attrs):
-                    with xf.element("properties"):
-                        xf.write(etree.Element("property", name="title", value=_clean(title)))
-                        xf.write(etree.Element("property", name="severity",
-                                               value=ctx.checks[check_id]["severity"]))
-                    if not files:
-                        xf.write(etree.Element("testcase", name="(all files)", classname=check_id))
-                        continue
-                    for file, group in files:
-                        case = etree.Element("testcase", name=_clean(file), classname=check_id,
-                                             file=_clean(file))
-                        worst = max(group, key=lambda r: severity_rank(r[3]))[3]
-                        body = _clean("\n".join(r[4] for r in group))
-                        if worst == "info":
-                            etree.SubElement(case, "system-out").text = body
-                        else:
-                            failure = etree.SubElement(case, "failure", type=worst,
-                                                       message=_clean(f"{len(group)} {check_id} finding(s) "
-                                                                      f"({title})"))
-                            failure.text = body
-                        xf.write(case)
-    write_record(dest, record, kind, fragments)
-    yield ctx.output(name, "junit")
+def render_junit(ctx: ReportContext) -> Iterator[str]:
+    """A testsuite per check that ran, a testcase per file."""
+    by_check: dict[str, list[Finding]] = {}
+    for finding in ctx.findings:
+        by_check.setdefault(finding.check, []).append(finding)
+    suites = [_suite(ctx, check_id, by_check.get(check_id, [])) for check_id in ctx.summary["checks_run"]]
+    root = etree.Element("testsuites", {"name": "tmpipe qa",
+                                        "tests": str(sum(int(s.get("tests")) for s, _ in suites)),
+                                        "failures": str(sum(failed for _, failed in suites))})
+    root.extend(suite for suite, _ in suites)
+    yield etree.tostring(root, xml_declaration=True, encoding="utf-8").decode("utf-8")
+
+
+JUNIT = register(Report("junit", "junit.xml", "JUnit XML for CI test views: a testsuite per check, a testcase per file",
+                        render_junit))

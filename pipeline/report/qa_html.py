@@ -13,14 +13,11 @@ from collections.abc import Iterator, Sequence
 from html import escape
 from typing import Any
 
-from ..export.registry import Output
-from ..export.splice import Splicer, layout
 from ..qa.findings import SEVERITIES, Finding
 from .qa_html_assets import CSS, SCRIPT
-from .fragments import listed, write_parts
-from .registry import ReportContext, report
+from .registry import Report, ReportContext, register
 
-__all__ = ["write_qa_html", "bar_chart", "histogram"]
+__all__ = ["QA_HTML", "bar_chart", "histogram"]
 
 _MAX_ROWS = 20000
 
@@ -164,17 +161,12 @@ def _head(ctx: ReportContext) -> str:
     if s.get("source_drift"):
         charts += (f'<figure><figcaption>Source drift: similarity distribution</figcaption>'
                    f'{histogram(s["source_drift"]["similarity_histogram"])}</figure>')
-    shown, shown_checks, shown_locales = 0, set[str](), set[str]()
-    for part, n in listed(ctx.parts, _MAX_ROWS):
-        if n == part.count:
-            shown_checks.update(part.checks)
-            shown_locales.update(part.locales)
-        else:
-            cut = part.findings()[:n]
-            shown_checks.update(f.check for f in cut)
-            shown_locales.update(f.locale for f in cut)
-        shown += n
-    more = (f'<p class="note">{ctx.count - shown} more findings are in qa.json.</p>' if ctx.count > shown else "")
+    shown_findings = ctx.findings[:_MAX_ROWS]
+    shown = len(shown_findings)
+    shown_checks = {f.check for f in shown_findings}
+    shown_locales = {f.locale for f in shown_findings}
+    listed = len(ctx.findings)
+    more = (f'<p class="note">{listed - shown} more findings are in qa.json.</p>' if listed > shown else "")
     truncated = "".join(f'<p class="note">{n} more {escape(c)} findings were counted but not kept '
                         f'(max_findings).</p>' for c, n in s["truncated"].items())
     checks = sorted(shown_checks, key=list(ctx.checks).index)
@@ -211,22 +203,14 @@ _END = f"""
 """
 
 
-def _rows(findings: list[Finding]) -> str:
-    return "".join(_row(f) for f in findings)
+def render_html(ctx: ReportContext) -> Iterator[str]:
+    """The whole page: the head, then the rows of the first findings listed (most severe first)."""
+    yield _head(ctx)
+    findings = ctx.findings[:_MAX_ROWS]
+    for at in range(0, len(findings), 1024):
+        yield "".join(_row(f) for f in findings[at:at + 1024])
+    yield _END
 
 
-def render_html(ctx: ReportContext) -> str:
-    """The whole page."""
-    rows = "".join(_rows(part.findings()[:n]) for part, n in listed(ctx.parts, _MAX_ROWS))
-    return _head(ctx) + rows + _END
-
-
-@report("qa-html")
-def write_qa_html(ctx: ReportContext) -> Iterator[Output]:
-    """Write ``qa/qa.html``: the head, then the rows of each part (see .fragments)."""
-    name = "qa.html"
-    with Splicer(ctx.out, f"{ctx.folder}/{name}", layout("qa-html")) as doc:
-        doc.write(_head(ctx))
-        write_parts(doc, ctx.parts, _rows, first="", sep="", limit=_MAX_ROWS)
-        doc.write(_END)
-    yield ctx.output(name, "qa-html")
+QA_HTML = register(Report("qa-html", "qa.html", "one self-contained HTML page for reviewers, with charts and filters",
+                          render_html))

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..atomic import atomic_open
-from ..export.registry import Output
-from ..qa.findings import Finding
-from .registry import ReportContext, report
+from ..qa.findings import SEVERITIES
+from .registry import Report, ReportContext, register
 
-__all__ = ["write_qa_markdown", "render_markdown"]
+__all__ = ["QA_MARKDOWN", "render_markdown"]
 
 _ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 
@@ -20,24 +18,6 @@ def _cell(text: str, limit: int = 90) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;")
 
 
-def _first(ctx: ReportContext, top: int) -> list[Finding]:
-    """The first ``top`` errors listed, else the first ``top`` findings (only the parts needed are read)."""
-    errors: list[Finding] = []
-    for part in ctx.parts:
-        if len(errors) >= top:
-            break
-        if "error" in part.severities:
-            errors += [f for f in part.findings() if f.severity == "error"]
-    if errors:
-        return errors[:top]
-    first: list[Finding] = []
-    for part in ctx.parts:
-        if len(first) >= top:
-            break
-        first += part.findings()[:top - len(first)]
-    return first
-
-
 def render_markdown(ctx: ReportContext, top: int = 15) -> str:
     """The summary as Markdown text."""
     s = ctx.summary
@@ -46,10 +26,12 @@ def render_markdown(ctx: ReportContext, top: int = 15) -> str:
              f"**{s['findings']}** new finding(s): {_ICON['error']} {sev['error']} error, "
              f"{_ICON['warning']} {sev['warning']} warning, {_ICON['info']} {sev['info']} info"
              + (f"; {s['suppressed']} suppressed by the baseline" if s["suppressed"] else "") + ".", "",
-             "| check | severity | new | suppressed | what it finds |", "|---|---|---:|---:|---|"]
+             "| check | default | error | warning | info | suppressed | what it finds |",
+             "|---|---|---:|---:|---:|---:|---|"]
     for check_id, meta in s["by_check"].items():
         if check_id in s["checks_run"]:
-            lines.append(f"| `{check_id}` | {meta['severity']} | {meta['count']} | {meta['suppressed']} |"
+            counts = " | ".join(str(meta["by_severity"].get(severity, 0)) for severity in SEVERITIES)
+            lines.append(f"| `{check_id}` | {meta['severity']} | {counts} | {meta['suppressed']} |"
                          f" {_cell(meta['title'])} |")
     if s["checks_skipped"]:
         lines += ["", "Not run: " + ", ".join(f"`{k}` ({v})" for k, v in s["checks_skipped"].items()) + "."]
@@ -72,21 +54,18 @@ def render_markdown(ctx: ReportContext, top: int = 15) -> str:
                              f" {_cell(f['english'] or '(no match)', 80)} |")
             if len(drifted) > 50:
                 lines.append(f"| … {len(drifted) - 50} more | | | |")
-    worst = _first(ctx, top)
+    worst = list(ctx.findings[:top])  # most severe first
     if worst:
-        lines += ["", f"### First {len(worst)} finding(s)", "", "| where | check | message |", "|---|---|---|"]
+        lines += ["", f"### First {len(worst)} finding(s), most severe first", "",
+                  "| where | check | source | target | message |", "|---|---|---|---|---|"]
         for f in worst:
             where = f"{f.file}:{f.line}" if f.line else f.file
-            lines.append(f"| `{_cell(where, 100)}` | {f.check} | {_cell(f.message)} |")
+            lines.append(f"| {_ICON[f.severity]} `{_cell(where, 100)}` | {f.check} | {_cell(f.source, 60)} |"
+                         f" {_cell(f.target, 60)} | {_cell(f.message)} |")
     lines += ["", f"<sub>tmpipe {ctx.signature.get('version', '')} · input "
               f"{ctx.signature.get('input', '')[:12]} · full details in qa.html / qa.json</sub>", ""]
     return "\n".join(lines)
 
 
-@report("qa-markdown")
-def write_qa_markdown(ctx: ReportContext) -> Iterator[Output]:
-    """Write ``qa/qa.md``."""
-    name = "qa.md"
-    with atomic_open(ctx.path(name)) as handle:
-        handle.write(render_markdown(ctx))
-    yield ctx.output(name, "qa-markdown")
+QA_MARKDOWN = register(Report("qa-markdown", "qa.md", "a short Markdown summary for a CI job summary",
+                              lambda ctx: iter([render_markdown(ctx)])))

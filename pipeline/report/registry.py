@@ -1,34 +1,30 @@
-"""The report registry: format name → writer, and what a report writer is given."""
+"""The report registry: format name → :class:`Report`, and what a report is given.
+
+A report is pure: :attr:`Report.render` turns a :class:`ReportContext` (the run's summary and
+the findings it lists) into text, chunk by chunk; the output layer writes it to
+``OUT/qa/<file>``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from ..registry import Registry
-from ..export.registry import Output
 from ..qa.findings import Finding
-from ..qa.kept import Kept
+from ..registry import Registry
 
-__all__ = ["REPORTS", "ReportContext", "Reporter", "get_report", "report"]
+__all__ = ["REPORTS", "Report", "ReportContext", "get_report", "register"]
 
 
 @dataclass(frozen=True, slots=True)
 class ReportContext:
-    """What every report writer gets."""
+    """What every report gets."""
 
-    out: Path
-    """The output directory of the build; reports go below ``out / folder``."""
-    folder: str
-    """Sub-folder for the reports, relative to ``out`` (``qa``)."""
     summary: dict[str, Any]
     """The run's counts (see ``docs/qa-json.md``)."""
-    parts: Sequence[Kept]
-    """The new findings the reports list, by part, in report order (:mod:`pipeline.qa.kept`): a
-    report may copy a part's rendering from its previous file while the part's key is unchanged
-    (:mod:`pipeline.report.fragments`), else it reads its findings."""
+    findings: Sequence[Finding]
+    """The new findings the reports list, most severe first (at most ``max_findings`` per check)."""
     checks: dict[str, dict[str, Any]]
     """Check id → ``{"title", "severity"}`` for every registered check, in report order."""
     signature: dict[str, Any]
@@ -36,29 +32,26 @@ class ReportContext:
     corpus_root: str | None = None
     """Where the article paths are relative to, when known (for SARIF ``originalUriBaseIds``)."""
 
-    @property
-    def findings(self) -> list[Finding]:
-        """Every finding the reports list, in order (each part read)."""
-        return [finding for part in self.parts for finding in part.findings()]
 
-    @property
-    def count(self) -> int:
-        """How many findings the reports list."""
-        return sum(part.count for part in self.parts)
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A registered report format."""
 
-    def path(self, name: str) -> Path:
-        """Where to write the report file ``name``."""
-        return self.out / self.folder / name
-
-    def output(self, name: str, format: str, **extra: Any) -> Output:
-        """The manifest entry of a report file written to ``path(name)``."""
-        return Output(f"{self.folder}/{name}", format, self.count, extra={
-            "findings": self.summary["findings"], "suppressed": self.summary["suppressed"], **extra})
+    name: str
+    """Registry name (``qa-json``, ``sarif``...)."""
+    file: str
+    """The file it writes below ``OUT/qa/``."""
+    description: str
+    """One line for ``tmpipe formats``."""
+    render: Callable[[ReportContext], Iterator[str]]
+    """The report's text, chunk by chunk."""
 
 
-Reporter = Callable[[ReportContext], Iterator[Output]]
-
-#: Report format name → writer, filled by the format modules' ``@report`` decorators.
-REPORTS: Registry[Reporter] = Registry("report format")
-report = REPORTS.register
+#: Report format name → report, filled by the report modules' :func:`register` calls.
+REPORTS: Registry[Report] = Registry("report format")
 get_report = REPORTS.lookup
+
+
+def register(report: Report) -> Report:
+    """Add a report format to the registry."""
+    return REPORTS.add(report.name, report)

@@ -13,18 +13,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..export.registry import Output
-from ..export.splice import Splicer, layout
 from ..qa.findings import Finding
-from .fragments import write_parts
-from .registry import ReportContext, report
+from .registry import Report, ReportContext, register
 
-__all__ = ["write_sarif", "LEVELS"]
+__all__ = ["LEVELS", "SARIF"]
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 #: tmpipe severity → SARIF result level.
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+_SLICE = 512  # findings encoded at once
 
 
 def _result(finding: Finding, index: int) -> dict[str, Any]:
@@ -44,10 +42,8 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
             "partialFingerprints": {"tmpipeFinding/v1": finding.fingerprint}, "properties": properties}
 
 
-@report("sarif")
-def write_sarif(ctx: ReportContext) -> Iterator[Output]:
-    """Write ``qa/qa.sarif``."""
-    name = "qa.sarif"
+def render_sarif(ctx: ReportContext) -> Iterator[str]:
+    """One run, one rule per check, one result per listed finding."""
     rules = [{"id": check_id, "name": "".join(w.title() for w in check_id.split("-")),
               "shortDescription": {"text": meta["title"]},
               "defaultConfiguration": {"level": LEVELS[meta["severity"]]}}
@@ -64,14 +60,15 @@ def write_sarif(ctx: ReportContext) -> Iterator[Output]:
     if ctx.corpus_root:
         run["originalUriBaseIds"] = {"CORPUS": {"uri": Path(ctx.corpus_root).resolve().as_uri() + "/"}}
     encode = _ENCODER.encode  # the C encoder (json.dump to a file runs the pure-Python one)
+    head = json.dumps({"$schema": SCHEMA, "version": "2.1.0"}, ensure_ascii=False)[:-1]
+    body = json.dumps(run, ensure_ascii=False)[:-1]
+    yield f'{head}, "runs": [{body}, "results": ['
+    findings = ctx.findings
+    for at in range(0, len(findings), _SLICE):
+        yield ("\n" if not at else ",\n") + ",\n".join(
+            encode(_result(finding, index[finding.check])) for finding in findings[at:at + _SLICE])
+    yield "\n]}]}\n"
 
-    def render(findings: list[Finding]) -> str:
-        return ",\n".join(encode(_result(finding, index[finding.check])) for finding in findings)
 
-    with Splicer(ctx.out, f"{ctx.folder}/{name}", layout("sarif")) as doc:
-        head = json.dumps({"$schema": SCHEMA, "version": "2.1.0"}, ensure_ascii=False)[:-1]
-        body = json.dumps(run, ensure_ascii=False)[:-1]
-        doc.write(f'{head}, "runs": [{body}, "results": [')
-        write_parts(doc, ctx.parts, render, first="\n", sep=",\n")
-        doc.write("\n]}]}\n")
-    yield ctx.output(name, "sarif")
+SARIF = register(Report("sarif", "qa.sarif", "SARIF 2.1.0: findings at file:line for code-review tools",
+                        render_sarif))

@@ -19,6 +19,7 @@ from lxml import etree
 
 from pipeline.extract.inline import parse_segment
 from pipeline.model import Text
+from pipeline.rows import is_mt
 from pipeline.store import Store
 
 __all__ = ["toolkit_pairs", "rebuilt_pairs", "expected_pairs", "toolkit_view", "FORMAT_GLOBS"]
@@ -141,7 +142,6 @@ def expected_pairs(store: Store, fmt: str, source_locale: str, target_locale: st
     ``--split-mt``); XLIFF and PO hold every occurrence.
     """
     if fmt == "tmx":
-        return [(u.source_raw, u.target_raw) for u in store.units(source_locale, target_locale)
-                if mt is None or u.is_mt == mt]
-    return [(s.source_raw, s.target_raw) for s in store.segments(target_locale)
-            if s.source_locale == source_locale]
+        return [(u.source.raw, u.target.raw) for u in store.units(source_locale, target_locale)
+                if mt is None or is_mt(u) == mt]
+    return [(s.source.raw, s.target.raw) for s in store.segments(target_locale, source_locale)]

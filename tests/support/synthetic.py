@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.export import ExportContext, ExportOptions, Output, get_exporter
+from pipeline.export import DocumentContext, ExportOptions, get_format
 from pipeline.extract.inline import parse_segment
 from pipeline.model import Document, DocumentMeta, Pair
+from pipeline.output import Output
+from pipeline.outputs.documents import write_format
 from pipeline.store import Store, open_store
 
 __all__ = ["SIGNATURE", "make_store", "export", "numbered_docs"]
@@ -39,6 +41,24 @@ def numbered_docs(docs: int, pairs: int, locales: tuple[str, ...] = ("fr-FR",)):
                 for p in range(pairs)])
 
 
-def export(store: Store, out: Path, fmt: str, **options: bool) -> list[Output]:
-    """Run one exporter over ``store`` into ``out``."""
-    return list(get_exporter(fmt)(ExportContext(store, out, ExportOptions(**options), SIGNATURE)))
+def export(store: Store, out: Path, fmt: str, locales: Iterable[str] | None = None,
+           signature: dict[str, object] | None = None, **options: bool) -> list[Output]:
+    """Write one format's files from ``store`` into ``out`` (of ``locales`` only, when given)."""
+    everything = tuple(store.locale_pairs())
+    wanted = None if locales is None else set(locales)
+    pairs = everything if wanted is None else tuple(p for p in everything if p[1] in wanted)
+    return write_format(get_format(fmt), store, out, DocumentContext(pairs, everything, ExportOptions(**options),
+                                                                    signature or SIGNATURE))
+
+
+def exported_pair(fmt: str, source: str, target: str, kind: str = "HT") -> str:
+    """The text of the ``fr-FR`` file ``fmt`` writes for one article holding one pair."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tmpipe-pair-") as work:
+        store = make_store(Path(work) / "tm.sqlite", [("fr-FR/a.md", "fr-FR", kind, [("x-1", source, target)])])
+        try:
+            output, = [o for o in export(store, Path(work) / "out", fmt) if o.target_locale == "fr-FR"]
+            return (Path(work) / "out" / output.path).read_text(encoding="utf-8")
+        finally:
+            store.close()

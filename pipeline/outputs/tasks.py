@@ -34,12 +34,14 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from . import __version__, code_digest
-from .atomic import atomic_open
-from .errors import OutputError
-from .export import PER_LOCALE, ExportContext, ExportOptions, get_exporter
-from .qa import QaConfig, run_qa
-from .store import Store, open_store
+from .. import __version__, code_digest
+from ..atomic import atomic_open
+from ..errors import OutputError
+from ..export import DocumentContext, ExportOptions, get_format
+from ..qa import QaConfig
+from ..store import Store, open_store
+from .documents import write_format
+from .qa import MEMO, run_qa
 
 __all__ = ["Job", "Task", "plan", "run", "STATE"]
 
@@ -123,7 +125,7 @@ def plan(job: Job, store: Store) -> list[Task]:
     tasks = []
     for name in job.formats:
         options = json.dumps(options_of(job, name), sort_keys=True)
-        if name in PER_LOCALE and not (name == "tmx" and job.export.multilingual):
+        if get_format(name).per_locale and not (name == "tmx" and job.export.multilingual):
             for locale in targets:
                 fingerprint = _digest(release, options, by_locale[locale].hexdigest())
                 tasks.append(Task(name, (locale,), fingerprint, pairs.get(locale, 0)))
@@ -158,10 +160,12 @@ def _entries(job: Job, task: Task) -> list[dict[str, Any]]:
         if task.name == QA:
             assert job.qa is not None
             result = run_qa(store, job.out, job.qa, english=job.english, baseline=job.baseline,
-                            corpus_root=job.corpus_root, cache=job.out / ".tmpipe-cache" / "qa.sqlite")
+                            corpus_root=job.corpus_root, memo=job.out / MEMO)
             return [o.to_json() for o in result.outputs]
-        ctx = ExportContext(store, job.out, job.export, sig, frozenset(task.locales) if task.locales else None)
-        return [{**o.to_json(), "signature": sig} for o in get_exporter(task.name)(ctx)]
+        everything = tuple(store.locale_pairs())
+        pairs = everything if task.locales is None else tuple(p for p in everything if p[1] in task.locales)
+        ctx = DocumentContext(pairs, everything, job.export, sig)
+        return [{**o.to_json(), "signature": sig} for o in write_format(get_format(task.name), store, job.out, ctx)]
     finally:
         store.close()
 
@@ -264,7 +268,7 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
     try:
         while pending or running:
             while pending and len(running) < jobs:
-                chosen = _next(pending, [t for t, _ in running.values()])
+                chosen = next_task(pending, [t for t, _ in running.values()])
                 if chosen is None:  # only memory-heavy tasks left, and one is running
                     break
                 receive, send = context.Pipe(duplex=False)
@@ -291,7 +295,7 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
         raise
 
 
-def _next(pending: list[Task], running: list[Task]) -> Task | None:
+def next_task(pending: list[Task], running: list[Task]) -> Task | None:
     """Take the next task (``pending`` is reversed: the last is the biggest), but never a second
     memory-heavy one while one runs: a light one goes instead, or none (None)."""
     if any(t.name in MEMORY_HEAVY for t in running):

@@ -1,5 +1,5 @@
-"""The QA cache (``OUT/.tmpipe-cache/qa.sqlite``): a rebuild checks only the units it
-has not seen, and its reports are byte for byte those of a build without a cache."""
+"""The memo of QA's segment findings (``OUT/.tmpipe-cache/qa-memo.sqlite``): a rebuild checks only
+the units it has not seen, and its reports are byte for byte those of a build without it."""
 
 from __future__ import annotations
 
@@ -10,15 +10,17 @@ from typing import Any
 
 import pytest
 
-from pipeline.qa import QaConfig, load_config, run_qa
+from pipeline.outputs import run_qa
+from pipeline.outputs.memo import decode, encode
+from pipeline.outputs.qa import MEMO
+from pipeline.qa import QaConfig, load_config
 from pipeline.qa import language, runner
 from pipeline.qa.findings import Finding
-from pipeline.qa.cache import decode, encode
 from pipeline.store import open_store
 from support.builds import tmpipe
 from test_qa_support import QA_CONFIG, QA_CORPUS, QA_ENGLISH
 
-CACHE = Path(".tmpipe-cache") / "qa.sqlite"
+CACHE = Path(MEMO)
 PLANTED = Path("fr-FR") / "articles" / "planted.md"
 
 
@@ -46,15 +48,14 @@ def _edit(corpus: Path) -> None:
     path.write_text(head + sep + "\n\n<!-- moved -->\n" + body, encoding="utf-8")
 
 
-def _cached_keys(path: Path) -> set[tuple[str, bytes]]:
+def _cached_keys(path: Path) -> set[bytes]:
     with sqlite3.connect(path) as db:
-        return set(db.execute("SELECT locale, key FROM units"))
+        return {key for (key,) in db.execute("SELECT key FROM memo")}
 
 
-def _tm_keys(tm: Path) -> set[tuple[str, bytes]]:
+def _tm_keys(tm: Path) -> set[bytes]:
     with sqlite3.connect(tm) as db:
-        return set(db.execute("SELECT DISTINCT f.locale, u.key FROM files f JOIN occurrences o ON o.file_id = f.id"
-                              " JOIN units u ON u.id = o.unit_id"))
+        return {key for (key,) in db.execute("SELECT DISTINCT u.key FROM occurrences o JOIN units u ON u.id = o.unit_id")}
 
 
 def test_rebuild_after_an_edit_writes_the_reports_of_a_fresh_build(tmp_path: Path) -> None:
@@ -70,7 +71,7 @@ def test_rebuild_after_an_edit_writes_the_reports_of_a_fresh_build(tmp_path: Pat
     after = _reports(out)
     assert after != before  # the edit changed findings (and lines), so the test can see stale ones
     assert after == _reports(fresh)
-    # the cache holds the units the TM has now (the dropped pair's unit goes at the next pruning)
+    # the memo holds the units the TM has now (the dropped pair's unit goes at the next pruning)
     assert _cached_keys(out / CACHE) >= _tm_keys(out / "tm.sqlite")
     assert not list((out / CACHE).parent.glob(".*.tmp"))
 
@@ -109,7 +110,7 @@ def tm(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _qa(tm: Path, out: Path, config: QaConfig, cache: Path | None) -> dict[str, bytes]:
     store = open_store(tm, readonly=True)
     try:
-        run_qa(store, out, config, english=QA_ENGLISH, corpus_root=str(QA_CORPUS), cache=cache)
+        run_qa(store, out, config, english=QA_ENGLISH, corpus_root=str(QA_CORPUS), memo=cache)
     finally:
         store.close()
     return _reports(out)
@@ -128,22 +129,21 @@ def test_a_second_run_checks_no_unit_and_loads_no_language_model(tm: Path, tmp_p
 
 
 def _wrong_findings(path: Path) -> None:
-    """Keep the file valid but claim that no unit, article or group has a finding."""
+    """Keep the file valid but claim that no unit has a finding."""
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE units SET findings = ''")
-        db.execute("UPDATE parts SET findings = '[]', counts = '[]'")
+        db.execute("UPDATE memo SET value = ''")
 
 
-def _digest(path: Path) -> None:
+def _scope(path: Path) -> None:
     _wrong_findings(path)
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE owners SET digest = 'another'")
+        db.execute("UPDATE meta SET value = 'another' WHERE name = 'scope'")
 
 
 def _schema(path: Path) -> None:
     _wrong_findings(path)
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET schema = schema + 1")
+        db.execute("UPDATE meta SET value = value + 1 WHERE name = 'schema'")
 
 
 def _garbage(path: Path) -> None:
@@ -158,20 +158,18 @@ def _truncated(path: Path) -> None:
 def _foreign(path: Path) -> None:
     path.unlink()
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE units (key BLOB, findings TEXT)")
+        db.execute("CREATE TABLE memo (key BLOB, findings TEXT)")
 
 
 def _bad_entries(path: Path) -> None:
-    """Right digest, entries that encode() and encode_part() never write: those are checked again."""
+    """Right scope, entries that encode() never writes: those units are checked again."""
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE units SET findings = '[1, 2]' WHERE hex(key) < '8'")
-        db.execute("UPDATE units SET findings = '{' WHERE hex(key) >= '8'")
-        db.execute("UPDATE parts SET findings = CASE length(part) % 3 WHEN 0 THEN '[1, 2]' WHEN 1 THEN '{'"
-                   " ELSE '[[1]]' END")
+        db.execute("UPDATE memo SET value = '[1, 2]' WHERE hex(key) < '8'")
+        db.execute("UPDATE memo SET value = '{' WHERE hex(key) >= '8'")
 
 
-@pytest.mark.parametrize("spoil", [_digest, _schema, _garbage, _truncated, _foreign, _bad_entries, Path.unlink])
-def test_a_spoilt_or_foreign_cache_is_ignored(tm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("spoil", [_scope, _schema, _garbage, _truncated, _foreign, _bad_entries, Path.unlink])
+def test_a_spoilt_or_foreign_memo_is_ignored(tm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               spoil: Any) -> None:
     config, cache = load_config(QA_CONFIG), tmp_path / CACHE
     expected = _qa(tm, tmp_path / "plain", config, None)
@@ -185,35 +183,13 @@ def test_a_spoilt_or_foreign_cache_is_ignored(tm: Path, tmp_path: Path, monkeypa
     assert counts.units == 0
 
 
-def _unreadable_parts(path: Path) -> None:
-    """Counts intact (the tally never reads the findings), findings that do not decode."""
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE parts SET findings = '{'")
-
-
-@pytest.mark.parametrize("lost", ["qa.json", "junit.xml", "qa.html"])
-def test_a_part_a_report_cannot_read_makes_the_run_count_again(tm: Path, tmp_path: Path, lost: str) -> None:
-    """The reports copy unchanged parts from their previous files; a report that lost its file
-    must read the stored parts (qa.md reads those of its first rows in any case), and when they
-    do not read back the run starts again without the cache, reports included."""
-    config, cache, out = load_config(QA_CONFIG), tmp_path / CACHE, tmp_path / "out"
-    expected = _qa(tm, tmp_path / "plain", config, None)
-    assert _qa(tm, out, config, cache) == expected
-    _unreadable_parts(cache)
-    (out / "qa" / lost).unlink()
-    assert _qa(tm, out, config, cache) == expected
-    with sqlite3.connect(cache) as db:  # the spoilt file was replaced by a good one
-        assert db.execute("SELECT COUNT(*) FROM parts WHERE findings = '{'").fetchone()[0] == 0
-        assert db.execute("SELECT COUNT(*) FROM parts").fetchone()[0] > 0
-
-
 @pytest.mark.parametrize("setting", [
     '[qa.checks.untranslated]\nseverity = "warning"\n',
     '[qa.checks.wrong-language]\nconfidence = 0.5\n',
     '[qa.checks.number-mismatch]\nenabled = false\n',
     '[qa]\ndo_not_translate = ["Contoso Ledger", "Select the customer."]\n',
 ])
-def test_a_config_change_invalidates_the_cache(tm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_a_config_change_invalidates_the_memo(tm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                setting: str) -> None:
     cache = tmp_path / CACHE
     _qa(tm, tmp_path / "first", load_config(QA_CONFIG), cache)
@@ -226,41 +202,45 @@ def test_a_config_change_invalidates_the_cache(tm: Path, tmp_path: Path, monkeyp
     assert counts.units > 0
 
 
-class _Stop(frozenset[str]):
-    """A suppression set whose first look-up is a Ctrl-C: the run stops while reading findings."""
-
-    def __contains__(self, fingerprint: object) -> bool:
-        raise KeyboardInterrupt
-
-
-@pytest.mark.parametrize("where", ["checking", "reading"])
-def test_an_interrupted_run_leaves_the_cache_it_found(tm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      where: str) -> None:
+@pytest.mark.parametrize("where", ["checking", "counting"])
+def test_an_interrupted_run_leaves_the_memo_it_found(tm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     where: str) -> None:
     config, cache = load_config(QA_CONFIG), tmp_path / CACHE
     _qa(tm, tmp_path / "first", config, cache)
     before = cache.read_bytes()
-    unit_findings = runner._unit_findings
-    calls = []
+    if where == "checking":  # a Ctrl-C while checking the units of the second locale
+        segment, seen = runner.QaSegment, []
 
-    def interrupted(*args: Any) -> Any:
-        calls.append(args)
-        if len(calls) == 2:
+        def interrupted(row: Any) -> Any:
+            seen.append(row.locale)
+            if len(set(seen)) == 2:
+                raise KeyboardInterrupt
+            return segment(row)
+        monkeypatch.setattr(runner, "QaSegment", interrupted)
+    else:  # a Ctrl-C once every unit was checked, while the findings are counted
+        def interrupted_count(self: Any, finding: Any) -> None:
             raise KeyboardInterrupt
-        return unit_findings(*args)
-
-    if where == "checking":
-        monkeypatch.setattr(runner, "_unit_findings", interrupted)
-    suppressed: Any = _Stop(["a fingerprint"]) if where == "reading" else frozenset()
+        monkeypatch.setattr(runner.Tally, "add", interrupted_count)
     store = open_store(tm, readonly=True)
     try:
-        with pytest.raises(KeyboardInterrupt) as stopped:  # another config: would write another file
-            runner.run_checks(store, QaConfig(), suppressed=suppressed, cache=cache)
-        # while the traceback (and the run's frames) is alive: nothing waits for a collection
+        with pytest.raises(KeyboardInterrupt) as stopped:  # another config: would write other entries
+            run_qa(store, tmp_path / "second", QaConfig(), memo=cache)
         assert stopped.traceback
         assert cache.read_bytes() == before
         assert not list(cache.parent.glob(".*.tmp"))
     finally:
         store.close()
+
+
+def test_entries_no_run_asks_for_are_pruned(tm: Path, tmp_path: Path) -> None:
+    """Units the TM lost leave entries behind; once they outnumber a quarter of the memo, they go."""
+    config, cache = load_config(QA_CONFIG), tmp_path / CACHE
+    _qa(tm, tmp_path / "first", config, cache)
+    live = _cached_keys(cache)
+    with sqlite3.connect(cache) as db:
+        db.executemany("INSERT INTO memo VALUES (?, '')", [(bytes([n % 256, n // 256]) * 8,) for n in range(500)])
+    _qa(tm, tmp_path / "second", config, cache)
+    assert _cached_keys(cache) == live
 
 
 def test_findings_that_json_cannot_keep_are_not_cached() -> None:

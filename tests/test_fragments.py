@@ -1,4 +1,4 @@
-"""Per-article fragments reused by the next build (pipeline/export/splice.py): only what changed is
+"""Parts of a file reused by the next build (pipeline/outputs/fragments.py): only what changed is
 rendered again, and the file is byte for byte what a fresh export writes."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import pytest
 
 from pipeline.errors import OutputError
 from pipeline.export import po, tmx, xliff2, xliff12
-from pipeline.export import splice
-from pipeline.export.splice import CACHE, Splicer, hole
 from pipeline.extract.inline import parse_segment
 from pipeline.model import Document, DocumentMeta, Pair
+from pipeline.output import Rendered
+from pipeline.outputs import fragments
+from pipeline.outputs.fragments import CACHE, Fragments
 from pipeline.store import Store, open_store
 from support.synthetic import export
 
@@ -48,12 +49,11 @@ def store(tmp_path: Path) -> Store:
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every article a format renders (its first occurrence's path)."""
     seen: list[str] = []
-    for module in FORMATS.values():
-        name = "_tus" if module is tmx else "_article"  # TMX: the units first seen in an article
-
-        def counting(rows, *args, _render=getattr(module, name), _tuples=module is tmx):  # type: ignore[no-untyped-def]
-            seen.append(rows[0][9] if _tuples else rows[0].file)
-            return _render(rows, *args)
+    for module, name in ((xliff12, "_article"), (xliff2, "_article"), (po, "_entries"), (tmx, "_tus")):
+        def counting(part, *args, _render=getattr(module, name)):  # type: ignore[no-untyped-def]
+            if part.rows:  # TMX with --split-mt: a part may have no unit for one of its files
+                seen.append(part.rows[0].article.path)
+            return _render(part, *args)
         monkeypatch.setattr(module, name, counting)
     return seen
 
@@ -108,7 +108,7 @@ def test_an_added_and_a_removed_article_move_the_others_but_keep_them(fmt: str, 
     store.remove(["fr-FR/doc1.md"])
     put(store, "fr-FR/doc0a.md", article(10))
     outputs = export(store, out, fmt)
-    assert renders == ["fr-FR/doc0a.md"]  # XLIFF 2's file ids (f1, f2…) shift: they are holes
+    assert renders == ["fr-FR/doc0a.md"]  # XLIFF 2's file ids (f1, f2…) shift: they are the document's values
     assert written(out, outputs) == fresh(store, tmp_path, fmt)[0]
 
 
@@ -152,32 +152,55 @@ def test_a_file_or_record_changed_by_anything_else_reuses_nothing(damage: str, s
     elif damage == "garbage":
         record.write_text("{not json", encoding="utf-8")
     else:  # another tmpipe (same version, other code) rendered them
-        monkeypatch.setattr(splice, "code_digest", lambda: "other code")
+        monkeypatch.setattr(fragments, "code_digest", lambda: "other code")
     renders.clear()
     export(store, out, "xliff-1.2")
     assert len(renders) == 6
     assert path.read_bytes() == fresh(store, tmp_path, "xliff-1.2")[0]
 
 
-def test_holes_take_the_current_values_and_a_shrunk_file_is_an_error(tmp_path: Path) -> None:
-    with Splicer(tmp_path, "doc.txt", "layout") as doc:
+def _part(text: str, counts: dict[str, int]):  # type: ignore[no-untyped-def]
+    """A renderer of a part that holds the document's values ``sig`` and ``n`` where ``text`` names them."""
+    def render(values):  # type: ignore[no-untyped-def]
+        return Rendered(text.format(**values), counts)
+    return render
+
+
+def test_values_take_the_current_ones_and_a_shrunk_file_is_an_error(tmp_path: Path) -> None:
+    with Fragments(tmp_path, "doc.txt", "layout") as doc:
         doc.write("head\n")
-        doc.add("a", "k1", f"<a sig={hole('sig')} n={hole('n')}>\n", {"sig": "one", "n": "1"}, [1])
-        doc.add("b", "k2", "<b>\n", {}, [2])
+        doc.part("a", "k1", {"sig": "one", "n": "1"}, _part("<a sig={sig} n={n}>\n", {"units": 1}))
+        doc.part("b", "k2", {}, _part("<b>\n", {"units": 2}))
     assert (tmp_path / "doc.txt").read_text() == "head\n<a sig=one n=1>\n<b>\n"
-    with Splicer(tmp_path, "doc.txt", "layout") as doc:
+
+    def unused(values):  # type: ignore[no-untyped-def]
+        raise AssertionError("copied parts are not rendered")
+    with Fragments(tmp_path, "doc.txt", "layout") as doc:
         doc.write("head, longer\n")
-        assert doc.reuse("b", "k2", {}) == [2]
-        assert doc.reuse("a", "other key", {}) is None
-        assert doc.reuse("a", "k1", {"sig": "two", "n": "22"}) == [1]
+        assert doc.part("b", "k2", {}, unused) == {"units": 2}
+        assert not doc.holds("a", "other key")
+        assert doc.part("a", "k1", {"sig": "two", "n": "22"}, unused) == {"units": 1}
     assert (tmp_path / "doc.txt").read_text() == "head, longer\n<b>\n<a sig=two n=22>\n"
-    with Splicer(tmp_path, "doc.txt", "layout") as doc:  # copies from the file written just before
-        assert doc.reuse("a", "k1", {"sig": "3", "n": "3"}) == [1]
-        assert doc.reuse("b", "k2", {}) == [2]
+    with Fragments(tmp_path, "doc.txt", "layout") as doc:  # copies from the file written just before
+        assert doc.part("a", "k1", {"sig": "3", "n": "3"}, unused) == {"units": 1}
+        assert doc.part("b", "k2", {}, unused) == {"units": 2}
     assert (tmp_path / "doc.txt").read_text() == "<a sig=3 n=3>\n<b>\n"
+    with Fragments(tmp_path, "doc.txt", "other layout") as doc:  # another layout: everything rendered again
+        assert not doc.holds("a", "k1")
+        doc.part("a", "k1", {"sig": "4", "n": "4"}, _part("<A {sig} {n}>\n", {"units": 1}))
+    assert (tmp_path / "doc.txt").read_text() == "<A 4 4>\n"
     stamp = os.stat(tmp_path / "doc.txt")
-    with pytest.raises(OutputError, match="changed while"), Splicer(tmp_path, "doc.txt", "layout") as doc:
+    with pytest.raises(OutputError, match="changed while"), Fragments(tmp_path, "doc.txt", "other layout") as doc:
         os.truncate(tmp_path / "doc.txt", 3)
-        doc.reuse("b", "k2", {})
+        doc.part("a", "k1", {"sig": "5", "n": "5"}, unused)
     assert (tmp_path / "doc.txt").stat().st_size == 3 != stamp.st_size  # the failed write replaced nothing
+    assert [p.name for p in tmp_path.rglob(".*.tmp")] == []
+
+
+def test_a_discarded_file_replaces_nothing(tmp_path: Path) -> None:
+    (tmp_path / "doc.txt").write_text("before")
+    with Fragments(tmp_path, "doc.txt", "layout") as doc:
+        doc.write("after")
+        doc.discard = True
+    assert (tmp_path / "doc.txt").read_text() == "before"
     assert [p.name for p in tmp_path.rglob(".*.tmp")] == []

@@ -1,0 +1,148 @@
+"""Writing a format's files from the TM: the rows each part needs, read and handed to the format.
+
+For each :class:`~pipeline.export.registry.Document`, every article of its locale pairs is a
+part.  A part's key digests what its rows are made of, read from the TM without their texts
+(an article's content hash and the units of its occurrences; or the units it shows first,
+with their keys and counts), so a part whose key is unchanged is copied from the previous
+file (:mod:`.fragments`) and only the others' rows are read and rendered.  Documents over the
+same rows (TMX's main and MT-only files) are written in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from ..atomic import atomic_open
+from ..export.registry import Document, DocumentContext, Format, Part, Stream, Table
+from ..extsort import external_sort
+from ..output import Output, Rendered
+from ..rows import UnitRow
+from ..store import Store
+from .fragments import Fragments, layout
+from .tables import write_table
+
+__all__ = ["write_format"]
+
+
+def write_format(fmt: Format, store: Store, out: Path, ctx: DocumentContext) -> list[Output]:
+    """Write every file of ``fmt`` for ``ctx`` below ``out``; their manifest entries, in order."""
+    files = fmt.files(ctx)
+    entries: dict[int, list[Output]] = {}
+    documents = [(at, file) for at, file in enumerate(files) if isinstance(file, Document)]
+    for _, group in groupby(documents, key=lambda item: (item[1].shape, item[1].pairs)):
+        batch = list(group)
+        for (at, _), output in zip(batch, _write_documents(fmt.name, [doc for _, doc in batch], store, out, ctx)):
+            entries[at] = [output] if output is not None else []
+    for at, file in enumerate(files):
+        if isinstance(file, Stream):
+            entries[at] = [_write_stream(file, store, out)]
+        elif isinstance(file, Table):
+            entries[at] = write_table(file, store, out, ctx.signature)
+    return [output for at in sorted(entries) for output in entries[at]]
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _part_keys(store: Store, shape: str, target: str, source: str | None) -> Iterator[tuple[str, str]]:
+    """``(article path, part key)`` of each part over one locale pair, in order."""
+    if shape == "articles":
+        for stamp in store.article_stamps(target, source):
+            yield stamp.path, _digest(stamp.sha256, stamp.unit_ids)
+        return
+    assert source is not None
+    for path, group in groupby(store.unit_stamps(source, target), key=lambda stamp: stamp.path):
+        stamps = list(group)
+        yield path, _digest(stamps[0].sha256, [(s.seq, s.key, s.repetitions, s.mt_repetitions, s.id) for s in stamps])
+
+
+def _rows(store: Store, shape: str, target: str, source: str | None, paths: list[str]) -> Iterator[list[Any]]:
+    if shape == "articles":
+        return store.article_occurrences(target, paths, source)
+    assert source is not None
+    return store.article_units(source, target, paths)
+
+
+def _colliding(store: Store, keyed: Callable[[str, str], int], target: str,
+               source: str | None) -> dict[str, frozenset[int]]:
+    """Per article, its keys that occur more than once in the locale pair (articles with none left
+    out): a pass to find the repeated keys (sorted on disk past a bound), a pass to share them out."""
+    repeated: set[int] = set()
+    previous = None
+    for key in external_sort((keyed(row.id, row.source_raw) for row in store.occurrence_keys(target, source)),
+                             key=None):
+        if key == previous:
+            repeated.add(key)
+        previous = key
+    if not repeated:
+        return {}
+    found: dict[str, frozenset[int]] = {}
+    for path, rows in groupby(store.occurrence_keys(target, source), key=lambda row: row.path):
+        mine = frozenset(key for key in (keyed(row.id, row.source_raw) for row in rows) if key in repeated)
+        if mine:
+            found[path] = mine
+    return found
+
+
+def _write_documents(name: str, documents: list[Document[Any]], store: Store, out: Path,
+                     ctx: DocumentContext) -> list[Output | None]:
+    """Write documents whose parts are the same rows; an optional one with no row is not written."""
+    shape, pairs = documents[0].shape, documents[0].pairs
+    keyed = next((doc.keyed for doc in documents if doc.keyed is not None), None)
+    totals: list[dict[str, int]] = [{"parts": 0} for _ in documents]
+    with ExitStack() as stack:
+        files = [stack.enter_context(Fragments(out, doc.path, layout(name, doc.path, repr(ctx.options))))
+                 for doc in documents]
+        for doc, frag in zip(documents, files):
+            frag.write(doc.head)
+        for target, source in pairs:
+            colliding = _colliding(store, keyed, target, source) if keyed is not None else {}
+            plan = [(path, f"{key}:{_digest(sorted(colliding[path]))}" if path in colliding else key)
+                    for path, key in _part_keys(store, shape, target, source)]
+            stale = {path for path, key in plan if not all(frag.holds(path, key) for frag in files)}
+            rows = _rows(store, shape, target, source, sorted(stale))
+            for path, key in plan:
+                read = next(rows) if path in stale else None
+                for doc, frag, total in zip(documents, files, totals):
+                    counts = frag.part(path, key, doc.values(total["parts"] + 1),
+                                       _renderer(doc, read, colliding.get(path, frozenset()), path))
+                    if counts.get("units", 1):  # a part with no row for this document is not one of its parts
+                        total["parts"] += 1
+                        for field, value in counts.items():
+                            total[field] = total.get(field, 0) + value
+        outputs: list[Output | None] = []
+        for doc, frag, total in zip(documents, files, totals):
+            if doc.optional and not total["parts"]:
+                frag.discard = True
+                outputs.append(None)
+            else:
+                frag.write(doc.tail)
+                outputs.append(doc.output(total))
+    return outputs
+
+
+def _renderer(doc: Document[Any], rows: list[Any] | None, colliding: frozenset[int],
+              path: str) -> Callable[[Mapping[str, str]], Rendered]:
+    """How ``doc`` renders the part of article ``path`` from ``rows`` (None: not read, as it was
+    expected to be copied)."""
+    def render(values: Mapping[str, str]) -> Rendered:
+        assert rows is not None, f"{path}: not read, yet not copied"
+        selected = rows if doc.select is None else [row for row in rows if doc.select(row)]
+        return doc.render(Part(selected, values, colliding))
+    return render
+
+
+def _write_stream(stream: Stream, store: Store, out: Path) -> Output:
+    """A file written from every unit of its pairs in the stream's order."""
+    units: Iterator[UnitRow] = (unit for source, target in stream.pairs for unit in store.units(source, target))
+    counts: dict[str, int] = {}
+    with atomic_open(out / stream.path, newline="", buffering=1 << 20) as handle:
+        for chunk in stream.render(external_sort(units, key=stream.order), counts):
+            handle.write(chunk)
+    return stream.output(counts)

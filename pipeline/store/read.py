@@ -1,0 +1,213 @@
+"""Reading the TM: typed rows (:mod:`pipeline.rows`) for exporters, tables and counts.
+
+Everything streams: a query's rows are turned into row objects one at a time, and the
+occurrences of an article share one :class:`~pipeline.rows.ArticleRow`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from ..rows import ArticleRow, ArticleStamp, OccurrenceKey, OccurrenceRow, UnitRow, UnitStamp
+from . import codec
+
+__all__ = ["OCCURRENCE", "Reader", "occurrence_rows"]
+
+#: An occurrence with its article and unit (the columns :func:`occurrence_rows` reads).
+OCCURRENCE = (
+    "SELECT f.id, f.path, f.locale, f.source_locale, f.sha256, f.translation_type, f.source_commit, f.locfileid,"
+    " f.lasthandoff, o.seq, o.seg_id, o.line, o.end_line, o.unit_id, u.source_raw, u.source_codes,"
+    " u.target_raw, u.target_codes, o.origin, o.score"
+    " FROM files f JOIN occurrences o ON o.file_id = f.id JOIN units u ON u.id = o.unit_id")
+#: A unit with its first occurrence and that one's article (the columns :func:`_units` reads).
+_UNIT = (
+    "SELECT u.id, u.key, u.source_locale, u.target_locale, u.source_raw, u.source_codes, u.target_raw,"
+    " u.target_codes, u.repetitions, u.mt_repetitions, f.id, f.path, f.locale, f.source_locale, f.sha256,"
+    " f.translation_type, f.source_commit, f.locfileid, f.lasthandoff, o.seg_id, o.line, o.origin, o.score")
+_UNIT_FROM = " FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id"
+#: One article's units by their first occurrences there (``units_by_first``).
+_UNIT_OF_ARTICLE = (" FROM files f CROSS JOIN occurrences o ON o.file_id = f.id"
+                    " CROSS JOIN units u ON u.source_locale = ? AND u.target_locale = ? AND u.first = o.id")
+
+
+def occurrence_rows(rows: Any) -> Iterator[OccurrenceRow]:
+    decode = codec.decode
+    article: ArticleRow | None = None
+    file_id = None
+    for (fid, path, locale, source_locale, sha, translation_type, commit, locfileid, handoff, seq, seg_id, line,
+         end_line, unit_id, source_raw, source_codes, target_raw, target_codes, origin, score) in rows:
+        if fid != file_id:
+            file_id = fid
+            article = ArticleRow(path, locale, source_locale, sha, translation_type, commit, locfileid, handoff)
+        assert article is not None
+        yield OccurrenceRow(article, seq, seg_id, line, end_line, unit_id, decode(source_raw, source_codes),
+                            decode(target_raw, target_codes), origin, score)
+
+
+def _units(rows: Any) -> Iterator[UnitRow]:
+    decode = codec.decode
+    article: ArticleRow | None = None
+    file_id = None
+    for (unit_id, key, source_locale, target_locale, source_raw, source_codes, target_raw, target_codes,
+         repetitions, mt_repetitions, fid, path, locale, file_source_locale, sha, translation_type, commit,
+         locfileid, handoff, seg_id, line, origin, score) in rows:
+        if fid != file_id:
+            file_id = fid
+            article = ArticleRow(path, locale, file_source_locale, sha, translation_type, commit, locfileid, handoff)
+        assert article is not None
+        yield UnitRow(unit_id, key, source_locale, target_locale, decode(source_raw, source_codes),
+                      decode(target_raw, target_codes), repetitions, mt_repetitions, article, seg_id, line,
+                      origin, score)
+
+
+def _by_article(rows: Iterator[Any]) -> Iterator[list[Any]]:
+    """Rows grouped by their ``article`` (consecutive rows of one article)."""
+    for _, group in itertools.groupby(rows, key=lambda row: row.article.path):
+        yield list(group)
+
+
+class Reader:
+    """The store's reading half for exports and counts (a mixin of :class:`~pipeline.store.Store`)."""
+
+    db: sqlite3.Connection
+
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[Any]:
+        """Stream a query's rows. Unlike ``yield from cursor``, closing the generator after the
+        connection was closed (an interrupted build) does not raise."""
+        for row in self.db.execute(sql, args):
+            yield row
+
+    # -- what the TM holds -----------------------------------------------------
+
+    def locales(self) -> list[str]:
+        """The articles' locales, sorted (the order of :meth:`segments`)."""
+        return [locale for (locale,) in self.db.execute("SELECT DISTINCT locale FROM files ORDER BY locale")]
+
+    def locale_pairs(self) -> list[tuple[str, str]]:
+        """``(source_locale, target_locale)`` pairs present in the TM, sorted by target, then source."""
+        return [(source, target) for source, target in self.db.execute(
+            "SELECT DISTINCT source_locale, target_locale FROM units ORDER BY 2, 1")]
+
+    def file_hashes(self) -> Iterator[tuple[str, str, str]]:
+        """``(locale, path, sha256)`` of every article, by locale and path."""
+        return self._rows("SELECT locale, path, sha256 FROM files ORDER BY locale, path")
+
+    def known_hashes(self) -> dict[str, str]:
+        """``{path: sha256}`` of every article in the TM."""
+        return dict(self.db.execute("SELECT path, sha256 FROM files"))
+
+    def input_fingerprint(self) -> str:
+        """A digest of every article's path and content hash: the identity of a build's input."""
+        digest = hashlib.sha256()
+        for path, sha in self._rows("SELECT path, sha256 FROM files ORDER BY path"):
+            digest.update(f"{path}\0{sha}\n".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def pairs_by_locale(self) -> dict[str, int]:
+        """``{target locale: pairs}`` (occurrences of units)."""
+        return dict(self.db.execute(
+            "SELECT f.locale, COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id GROUP BY 1"))
+
+    def article_count(self, locale: str) -> int:
+        """How many articles the locale has."""
+        (articles,) = self.db.execute("SELECT COUNT(*) FROM files WHERE locale = ?", (locale,)).fetchone()
+        return int(articles)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for the manifest: files, occurrences, pairs, anomalies, units, per locale."""
+        by_locale: dict[str, dict[str, Any]] = {}
+        for locale, files, occurrences in self.db.execute(
+                "SELECT locale, COUNT(*), SUM(occurrences) FROM files GROUP BY locale ORDER BY locale"):
+            by_locale[locale] = {"files": files, "occurrences": occurrences, "pairs": 0, "anomalies": 0, "units": 0}
+        for locale, pairs in self.pairs_by_locale().items():
+            by_locale[locale]["pairs"] = pairs
+        for locale, ttu in self.db.execute(
+                "SELECT f.locale, SUM(a.ttu) FROM anomalies a JOIN files f ON f.id = a.file_id GROUP BY 1"):
+            by_locale[locale]["anomalies"] = ttu
+        for locale, units in self.db.execute("SELECT target_locale, COUNT(*) FROM units GROUP BY 1"):
+            by_locale.setdefault(locale, {})["units"] = units
+        kinds = dict(self.db.execute("SELECT kind, COUNT(*) FROM anomalies GROUP BY kind ORDER BY kind"))
+        total = {key: sum(v.get(key, 0) or 0 for v in by_locale.values())
+                 for key in ("files", "occurrences", "pairs", "anomalies", "units")}
+        return {**total, "anomalies_by_kind": kinds, "by_locale": by_locale}
+
+    # -- occurrences, by article -----------------------------------------------
+
+    def article_stamps(self, target_locale: str, source_locale: str | None = None) -> Iterator[ArticleStamp]:
+        """Each article of the locale (and source locale) that has pairs, in path order (the order
+        of :meth:`segments`), with the units of its occurrences, without their texts."""
+        where, args = ("f.locale = ?", (target_locale,)) if source_locale is None else \
+            ("f.locale = ? AND f.source_locale = ?", (target_locale, source_locale))
+        rows = self._rows(f"SELECT f.path, f.sha256, o.unit_id FROM files f JOIN occurrences o ON o.file_id = f.id"
+                          f" WHERE {where} ORDER BY f.path, o.seq", args)
+        for (path, sha), group in itertools.groupby(rows, key=lambda row: row[:2]):
+            yield ArticleStamp(path, sha, [row[2] for row in group])
+
+    def occurrence_keys(self, target_locale: str, source_locale: str | None = None) -> Iterator[OccurrenceKey]:
+        """The segment id and source of every occurrence, in :meth:`segments` order (no decoding)."""
+        where, args = ("f.locale = ?", (target_locale,)) if source_locale is None else \
+            ("f.locale = ? AND f.source_locale = ?", (target_locale, source_locale))
+        for row in self._rows(f"SELECT f.path, o.seg_id, u.source_raw FROM files f JOIN occurrences o"
+                              f" ON o.file_id = f.id JOIN units u ON u.id = o.unit_id WHERE {where}"
+                              f" ORDER BY f.path, o.seq", args):
+            yield OccurrenceKey(*row)
+
+    def article_occurrences(self, target_locale: str, paths: list[str],
+                            source_locale: str | None = None) -> Iterator[list[OccurrenceRow]]:
+        """The occurrences of each article in ``paths`` (one list per article, in path order).
+
+        When many are wanted the locale is read in one pass, skipping the others; when few,
+        each article is looked up apart (a rebuild that renders what changed)."""
+        wanted = set(paths)
+        if len(wanted) * 8 > self.article_count(target_locale):
+            for rows in _by_article(self.segments(target_locale, source_locale)):
+                if rows[0].article.path in wanted:
+                    yield rows
+            return
+        for path in sorted(wanted):
+            yield list(occurrence_rows(self.db.execute(f"{OCCURRENCE} WHERE f.path = ? ORDER BY o.seq", (path,))))
+
+    def segments(self, target_locale: str | None = None, source_locale: str | None = None) -> Iterator[OccurrenceRow]:
+        """Every occurrence (of one locale, and source locale) in corpus order: locale, path, position.
+
+        One query per locale: each walks its files in path order (``files_by_locale_path``)."""
+        for locale in [target_locale] if target_locale else self.locales():
+            if source_locale is None:
+                rows = self._rows(f"{OCCURRENCE} WHERE f.locale = ? ORDER BY f.path, o.seq", (locale,))
+            else:
+                rows = self._rows(f"{OCCURRENCE} WHERE f.locale = ? AND f.source_locale = ? ORDER BY f.path, o.seq",
+                                  (locale, source_locale))
+            yield from occurrence_rows(rows)
+
+    # -- units, by the article of their first occurrence -------------------------
+
+    def unit_stamps(self, source_locale: str, target_locale: str) -> Iterator[UnitStamp]:
+        """The units of a locale pair in :meth:`units` order, without their texts (read from the
+        ``units_by_first`` index)."""
+        for row in self._rows(
+                "SELECT f.path, f.sha256, o.seq, u.key, u.repetitions, u.mt_repetitions, u.id"
+                f"{_UNIT_FROM} WHERE u.source_locale = ? AND u.target_locale = ? ORDER BY f.path, o.seq",
+                (source_locale, target_locale)):
+            yield UnitStamp(*row)
+
+    def units(self, source_locale: str, target_locale: str) -> Iterator[UnitRow]:
+        """The units of one locale pair, in order of first occurrence."""
+        return _units(self._rows(f"{_UNIT}{_UNIT_FROM} WHERE u.source_locale = ? AND u.target_locale = ?"
+                                 " ORDER BY f.path, o.seq", (source_locale, target_locale)))
+
+    def article_units(self, source_locale: str, target_locale: str, paths: list[str]) -> Iterator[list[UnitRow]]:
+        """The units first seen in each article of ``paths`` (one list per article, in path order):
+        in one pass over the locale pair when many are wanted, else article by article."""
+        wanted = set(paths)
+        if len(wanted) * 8 > self.article_count(target_locale):
+            for rows in _by_article(self.units(source_locale, target_locale)):
+                if rows[0].article.path in wanted:
+                    yield rows
+            return
+        for path in sorted(wanted):
+            yield list(_units(self.db.execute(f"{_UNIT}{_UNIT_OF_ARTICLE} WHERE f.path = ? ORDER BY o.seq",
+                                              (source_locale, target_locale, path))))
