@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-INTERRUPTED = "tmpipe: interrupted; the TM is unchanged and no file is half-written; run the build again to finish"
+from .errors import INTERRUPTED
 
 
 def run() -> None:

@@ -19,8 +19,7 @@ import click
 from . import __version__
 from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, export, extract_source, sources
 from .engine import ENGINES
-from .__main__ import INTERRUPTED
-from .errors import ConfigError, Interrupted, TmpipeError
+from .errors import INTERRUPTED, ConfigError, Interrupted, TmpipeError
 from .export import FORMATS, ExportOptions, get_format
 from .outputs import run_qa
 from .qa import CHECKS, SEVERITIES, QaResult, load_config

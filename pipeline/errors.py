@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["TmpipeError", "InputError", "OutputError", "ConfigError", "Interrupted", "located"]
+__all__ = ["TmpipeError", "InputError", "OutputError", "ConfigError", "Interrupted", "INTERRUPTED", "located"]
+
+#: What a Ctrl-C before the TM's commit prints (exit 130).
+INTERRUPTED = "tmpipe: interrupted; the TM is unchanged and no file is half-written; run the build again to finish"
 
 
 def located(path: object, line: int | None, message: str) -> str:

@@ -10,6 +10,7 @@ lxml).  Text must be cleaned of XML-illegal characters first (:class:`Cleaner`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..chars import REPLACEMENT, XML_ILLEGAL
@@ -60,27 +61,19 @@ def illegal_spans(text: str) -> Iterator[tuple[str, int | None]]:
         yield text[pos:], None
 
 
+#: What lxml writes as references in element content, and in attribute values (between ``"``).
+_TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+_ATTR = {**_TEXT, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
+_TEXT_SPECIAL, _TEXT_TABLE = re.compile("[&<>\r]"), str.maketrans(_TEXT)
+_ATTR_SPECIAL, _ATTR_TABLE = re.compile('[&<>\r"\n\t]'), str.maketrans(_ATTR)
+
+
 def escape_text(text: str) -> str:
     """Element content as lxml writes it: ``&``, ``<``, ``>`` as entities, CR as ``&#13;``."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
+    return text.translate(_TEXT_TABLE) if _TEXT_SPECIAL.search(text) else text
 
 
 def escape_attr(text: str) -> str:
     """An attribute value (between double quotes) as lxml writes it: :func:`escape_text`,
     and ``"``, tab, LF and CR as references."""
-    text = escape_text(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#9;")
-    return text
+    return text.translate(_ATTR_TABLE) if _ATTR_SPECIAL.search(text) else text

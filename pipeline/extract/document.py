@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import re
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
+from ..chars import XML_ILLEGAL
 from ..locales import is_tag, locale_from_path, normalize_tag
 from ..model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta, Pair
 from .frontmatter import read_front_matter
 from .spans import LineIndex, scan_pairs
 
-__all__ = ["extract_file", "extract_bytes", "decode", "XML_ILLEGAL"]
+__all__ = ["extract_file", "extract_bytes", "decode"]
 
 _META = {
     "translation_type": "ms.translationtype",
@@ -33,8 +33,6 @@ _META = {
     "locfileid": "ms.locfileid",
     "lasthandoff": "ms.lasthandoff",
 }
-#: Characters XML 1.0 forbids: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _utf16(data: bytes) -> str | None:

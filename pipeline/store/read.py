@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import sqlite3
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from ..rows import ArticleRow, ArticleStamp, OccurrenceKey, OccurrenceRow, UnitRow, UnitStamp
 from . import codec
@@ -64,7 +64,10 @@ def _units(rows: Any) -> Iterator[UnitRow]:
                       origin, score)
 
 
-def _by_article(rows: Iterator[Any]) -> Iterator[list[Any]]:
+Row = TypeVar("Row", OccurrenceRow, UnitRow)
+
+
+def _by_article(rows: Iterator[Row]) -> Iterator[list[Row]]:
     """Rows grouped by their ``article`` (consecutive rows of one article)."""
     for _, group in itertools.groupby(rows, key=lambda row: row.article.path):
         yield list(group)
@@ -158,18 +161,10 @@ class Reader:
 
     def article_occurrences(self, target_locale: str, paths: list[str],
                             source_locale: str | None = None) -> Iterator[list[OccurrenceRow]]:
-        """The occurrences of each article in ``paths`` (one list per article, in path order).
-
-        When many are wanted the locale is read in one pass, skipping the others; when few,
-        each article is looked up apart (a rebuild that renders what changed)."""
-        wanted = set(paths)
-        if len(wanted) * 8 > self.article_count(target_locale):
-            for rows in _by_article(self.segments(target_locale, source_locale)):
-                if rows[0].article.path in wanted:
-                    yield rows
-            return
-        for path in sorted(wanted):
-            yield list(occurrence_rows(self.db.execute(f"{OCCURRENCE} WHERE f.path = ? ORDER BY o.seq", (path,))))
+        """The occurrences of each article in ``paths`` (one list per article, in path order)."""
+        return self._by_article(target_locale, paths, lambda: self.segments(target_locale, source_locale),
+                                lambda path: occurrence_rows(self.db.execute(
+                                    f"{OCCURRENCE} WHERE f.path = ? ORDER BY o.seq", (path,))))
 
     def segments(self, target_locale: str | None = None, source_locale: str | None = None) -> Iterator[OccurrenceRow]:
         """Every occurrence (of one locale, and source locale) in corpus order: locale, path, position.
@@ -200,14 +195,21 @@ class Reader:
                                  " ORDER BY f.path, o.seq", (source_locale, target_locale)))
 
     def article_units(self, source_locale: str, target_locale: str, paths: list[str]) -> Iterator[list[UnitRow]]:
-        """The units first seen in each article of ``paths`` (one list per article, in path order):
-        in one pass over the locale pair when many are wanted, else article by article."""
+        """The units first seen in each article of ``paths`` (one list per article, in path order)."""
+        return self._by_article(target_locale, paths, lambda: self.units(source_locale, target_locale),
+                                lambda path: _units(self.db.execute(
+                                    f"{_UNIT}{_UNIT_OF_ARTICLE} WHERE f.path = ? ORDER BY o.seq",
+                                    (source_locale, target_locale, path))))
+
+    def _by_article(self, target_locale: str, paths: list[str], every: Callable[[], Iterator[Row]],
+                    one: Callable[[str], Iterator[Row]]) -> Iterator[list[Row]]:
+        """The rows of each article in ``paths``: when many are wanted, the locale's rows are read in
+        one pass (``every``), the others skipped; when few, each article is looked up (``one``)."""
         wanted = set(paths)
         if len(wanted) * 8 > self.article_count(target_locale):
-            for rows in _by_article(self.units(source_locale, target_locale)):
+            for rows in _by_article(every()):
                 if rows[0].article.path in wanted:
                     yield rows
             return
         for path in sorted(wanted):
-            yield list(_units(self.db.execute(f"{_UNIT}{_UNIT_OF_ARTICLE} WHERE f.path = ? ORDER BY o.seq",
-                                              (source_locale, target_locale, path))))
+            yield list(one(path))
