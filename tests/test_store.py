@@ -12,6 +12,7 @@ import pytest
 
 from pipeline import build
 from pipeline.build import extract_corpus, extract_source, file_stat
+from pipeline.errors import InputError
 from pipeline.store import MIGRATIONS, Store, open_store
 
 PAIR = '<span data-ttu-id="{i}">{t}</span><span class="sxs-lookup"><span data-stu-id="{i}">{s}</span></span>\n\n'
@@ -219,9 +220,47 @@ def test_anomalies_and_unpaired_text_are_stored(tmp_path: Path) -> None:
 
 
 def test_readonly_open_of_a_missing_tm_is_a_clear_error(tmp_path: Path) -> None:
-    from pipeline.errors import InputError, OutputError
     with pytest.raises(InputError, match="no such translation memory"):
         open_store(tmp_path / "none.sqlite", readonly=True)
+
+
+def _tm_before(path: Path, migration: str, rows: list[tuple[str, str, str]]) -> None:
+    """A TM as a release that knew the migrations before ``migration`` wrote it (codes without a place)."""
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, script in MIGRATIONS:
+        if name == migration:
+            break
+        db.executescript(f"BEGIN; {script}; INSERT INTO schema_migrations VALUES ('{name}', 'then'); COMMIT;")
+    file_id = db.execute("INSERT INTO files (path, locale, source_locale, sha256, size, occurrences, extracted_at)"
+                         " VALUES ('fr-FR/a.md', 'fr-FR', 'en-US', 'old', 1, ?, 'then')", (len(rows),)).lastrowid
+    for seq, (seg_id, target, source) in enumerate(rows):
+        unit = db.execute("INSERT INTO units (key, source_locale, target_locale, source_raw, target_raw, source_text,"
+                          " target_text, source_codes, target_codes, repetitions) VALUES (?, 'en-US', 'fr-FR', ?, ?,"
+                          " ?, ?, '[[\"begin\", \"bold\", \"**\", 1]]', '[]', 1)",
+                          (seg_id.encode(), source, target, source, target)).lastrowid
+        db.execute("INSERT INTO occurrences (file_id, unit_id, seq, seg_id, line, end_line) VALUES (?, ?, ?, ?, 1, 1)",
+                   (file_id, unit, seq, seg_id))
+    db.commit()
+    db.close()
+
+
+def test_a_tm_of_an_older_schema_is_read_again_by_a_build_and_refused_by_readers(corpus: Path, tmp_path: Path) -> None:
+    tm = tmp_path / "tm.sqlite"
+    _tm_before(tm, "0011_located_codes", [("x-1", "**Oui**", "**Yes**")])
+    with pytest.raises(InputError, match="written by an older tmpipe .*0011_located_codes.*tmpipe build"):
+        open_store(tm, readonly=True)
+    stats, summary = update(corpus, tm)
+    assert stats.extracted == 3 and stats.removed == 0, "every article is read again"
+    fresh = tmp_path / "fresh.sqlite"
+    update(corpus, fresh)
+    assert dump(tm) == dump(fresh)
+    store = open_store(tm, readonly=True)
+    try:
+        assert [unit.source for unit in store.units("en-US", "fr-FR")] == \
+            [unit.source for unit in open_store(fresh, readonly=True).units("en-US", "fr-FR")]
+    finally:
+        store.close()
 
 
 def test_copying_the_corpus_elsewhere_keeps_relative_paths(corpus: Path, tmp_path: Path) -> None:
