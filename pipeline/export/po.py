@@ -60,8 +60,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 
 from .. import __version__
+from ..chars import REPLACEMENT, XML_ILLEGAL
 from ..model import needs_review
 from ..output import Output, Rendered, signature_text, timestamp
 from ..rows import OccurrenceRow
@@ -160,7 +162,7 @@ def _digest(context: str, msgid: str) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
-def _message(keyword: str, raw: str, clean: Cleaner) -> tuple[str, str, str, str]:
+def _message(keyword: str, raw: str, clean: Callable[[str], str]) -> tuple[str, str, str, str]:
     """``(leading whitespace, message, trailing whitespace, PO line(s))`` of one raw text."""
     if SPECIAL.search(raw) is None and not raw[:1].isspace() and not raw[-1:].isspace():
         return "", raw, "", f'{keyword} "{raw}"\n'  # most segments: nothing to clean, trim or escape
@@ -168,10 +170,13 @@ def _message(keyword: str, raw: str, clean: Cleaner) -> tuple[str, str, str, str
     return lead, core, trail, po_string(keyword, core)
 
 
+def _cleaned(text: str) -> str:
+    return XML_ILLEGAL.sub(REPLACEMENT, text)
+
+
 def entry_key(seg_id: str, source: str) -> int:
     """The digest of an occurrence's key: its context and msgid, as :func:`_entries` writes them."""
-    clean = Cleaner()
-    return _digest(seg_id if SPECIAL.search(seg_id) is None else clean(seg_id), _message("msgid", source, clean)[1])
+    return _digest(seg_id if SPECIAL.search(seg_id) is None else _cleaned(seg_id), _message("msgid", source, _cleaned)[1])
 
 
 def _entries(part: Part[OccurrenceRow]) -> Rendered:

@@ -72,22 +72,15 @@ def _rows(store: Store, shape: str, target: str, source: str | None, paths: list
 def _colliding(store: Store, keyed: Callable[[str, str], int], target: str,
                source: str | None) -> dict[str, frozenset[int]]:
     """Per article, its keys that occur more than once in the locale pair (articles with none left
-    out): a pass to find the repeated keys (sorted on disk past a bound), a pass to share them out."""
-    repeated: set[int] = set()
-    previous = None
-    for key in external_sort((keyed(row.id, row.source_raw) for row in store.occurrence_keys(target, source)),
-                             key=None):
-        if key == previous:
-            repeated.add(key)
-        previous = key
-    if not repeated:
-        return {}
-    found: dict[str, frozenset[int]] = {}
-    for path, rows in groupby(store.occurrence_keys(target, source), key=lambda row: row.path):
-        mine = frozenset(key for key in (keyed(row.id, row.source_raw) for row in rows) if key in repeated)
-        if mine:
-            found[path] = mine
-    return found
+    out): every occurrence's key with its article, sorted by key (on disk past a bound)."""
+    keys = ((keyed(row.id, row.source_raw), row.path) for row in store.occurrence_keys(target, source))
+    found: dict[str, set[int]] = {}
+    for key, group in groupby(external_sort(keys, key=None), key=lambda item: item[0]):
+        paths = [path for _, path in group]
+        if len(paths) > 1:
+            for path in paths:
+                found.setdefault(path, set()).add(key)
+    return {path: frozenset(mine) for path, mine in found.items()}
 
 
 def _write_documents(name: str, documents: list[Document[Any]], store: Store, out: Path,
