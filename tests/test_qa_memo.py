@@ -14,7 +14,7 @@ from pipeline.outputs import run_qa
 from pipeline.outputs.memo import decode, encode
 from pipeline.outputs.qa import MEMO
 from pipeline.qa import QaConfig, load_config
-from pipeline.qa import language, runner
+from pipeline.qa import runner
 from pipeline.qa.findings import Finding
 from pipeline.store import open_store
 from support.builds import tmpipe
@@ -77,24 +77,25 @@ def test_rebuild_after_an_edit_writes_the_reports_of_a_fresh_build(tmp_path: Pat
 
 
 class _Counts:
-    """How many units the segment checks saw and how many language models were asked for."""
+    """How many units the segment checks saw and how many language detectors were built."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import lingua
+
         self.units = 0
-        self.models: list[str] = []
-        segment, detector = runner.QaSegment, language._detector
+        self.models: list[Any] = []
+        segment, build = runner.QaSegment, lingua.LanguageDetectorBuilder.build
 
         def counted_segment(row: Any) -> Any:
             self.units += 1
             return segment(row)
 
-        def counted_detector(ctx: Any, lang: str) -> Any:
-            if f"lingua:{lang}" not in ctx.cache:
-                self.models.append(lang)
-            return detector(ctx, lang)
+        def counted_build(builder: Any) -> Any:
+            self.models.append(builder)
+            return build(builder)
 
         monkeypatch.setattr(runner, "QaSegment", counted_segment)
-        monkeypatch.setattr(language, "_detector", counted_detector)
+        monkeypatch.setattr(lingua.LanguageDetectorBuilder, "build", counted_build)
 
     def reset(self) -> None:
         self.units, self.models = 0, []

@@ -41,22 +41,13 @@ CREATE TABLE occurrences (
 CREATE INDEX occurrences_by_file ON occurrences (file_id, seq);
 CREATE INDEX occurrences_by_unit ON occurrences (unit_id);
 CREATE TABLE anomalies (
-    id INTEGER PRIMARY KEY,
-    file_id INTEGER NOT NULL REFERENCES files (id),
-    line INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    message TEXT NOT NULL,
-    snippet TEXT NOT NULL,
-    seg_id TEXT,
-    ttu INTEGER NOT NULL
+    id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files (id), line INTEGER NOT NULL,
+    kind TEXT NOT NULL, message TEXT NOT NULL, snippet TEXT NOT NULL, seg_id TEXT, ttu INTEGER NOT NULL
 );
 CREATE INDEX anomalies_by_file ON anomalies (file_id);
 CREATE TABLE unpaired (
-    id INTEGER PRIMARY KEY,
-    file_id INTEGER NOT NULL REFERENCES files (id),
-    field TEXT NOT NULL,
-    text TEXT NOT NULL,
-    line INTEGER NOT NULL
+    id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files (id), field TEXT NOT NULL,
+    text TEXT NOT NULL, line INTEGER NOT NULL
 );
 CREATE INDEX unpaired_by_file ON unpaired (file_id);
 CREATE TRIGGER occurrence_added AFTER INSERT ON occurrences BEGIN
