@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from .errors import OutputError
 from .model import Code, Document, Segment, Text
 
-__all__ = ["MIGRATIONS", "DocRows", "Store", "UnitRow", "SegmentRow", "codes_from_json", "doc_rows", "open_store"]
+__all__ = ["MIGRATIONS", "DocRows", "Store", "UnitRow", "SegmentRow", "SourceUse", "codes_from_json", "doc_rows", "open_store"]
 
 _INITIAL = """
 CREATE TABLE files (
@@ -271,6 +271,20 @@ def _side(segment: Segment) -> tuple[str, str, str]:
         else:
             codes.append([run.kind, run.type, run.raw, run.pair])
     return "".join(raws), "".join(texts), _JSON.encode(codes) if codes else "[]"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUse:
+    """How one locale's units use a short source text (:meth:`Store.qa_short_source_uses`)."""
+
+    source_text: str
+    """The source's plain text."""
+    locale: str
+    """The target locale."""
+    identical: int
+    """Units of that locale whose target is the source text as it is."""
+    translated: int
+    """Units of that locale whose target differs."""
 
 
 class DocRows(NamedTuple):
@@ -648,6 +662,21 @@ class Store:
             "   MAX(CASE WHEN i = 1 + (n - 1) / 2 THEN ratio END), MAX(CASE WHEN i = 1 + 3 * (n - 1) / 4 THEN ratio END)"
             " FROM ranked GROUP BY locale ORDER BY locale")
         return {locale: (n, q1, q2, q3) for locale, n, q1, q2, q3 in self.db.execute(sql, (min_chars,))}
+
+    # --- QA corpus facts (issue 13): read-only queries the QA checks learn from -------------------
+
+    def qa_short_source_uses(self, max_chars: int) -> Iterator["SourceUse"]:
+        """For every source text of at most ``max_chars`` characters that some occurring unit
+        has, per target locale: in how many units it is left identical and in how many it is
+        translated.  Ordered by source text, then locale."""
+        for text, locale, same, other in self.db.execute(
+                "SELECT source_text, target_locale, SUM(trim(target_text) = trim(source_text)),"
+                " SUM(trim(target_text) != trim(source_text))"
+                " FROM units WHERE repetitions > 0 AND length(source_text) BETWEEN 1 AND ? GROUP BY 1, 2 ORDER BY 1, 2",
+                (max_chars,)):
+            yield SourceUse(text, locale, same, other)
+
+    # --- end of QA corpus facts -------------------------------------------------------------------
 
 
 def codes_from_json(data: str) -> tuple[Code, ...]:

@@ -20,6 +20,7 @@ import pytest
 from pipeline.build import BuildOptions, build
 from pipeline.qa import QaConfig, cache as qa_cache, consistency, length, run_qa, runner
 from pipeline.qa.config import load_config
+from pipeline.qa.names import corpus_facts
 from pipeline.store import open_store
 
 CACHE = Path(".tmpipe-cache") / "qa.sqlite"
@@ -127,6 +128,7 @@ class _Corpus:
         build([self.root], self.out, BuildOptions(formats=(), qa=False))
         store = open_store(self.out / "tm.sqlite", readonly=True)
         try:
+            self.facts = corpus_facts(store).digest
             shutil.rmtree(self.plain, ignore_errors=True)
             run_qa(store, self.plain, config, **options)
             if spy is not None:
@@ -170,6 +172,7 @@ def test_every_rebuild_writes_the_reports_of_a_run_without_cache(tmp_path: Path,
 
     spy = _Spy(monkeypatch)
     for step in range(10):
+        facts = corpus.facts
         names = sorted(corpus.articles)
         action = ("edit", "add", "remove", "move", "nothing")[step % 5]
         rel = rng.choice(names)
@@ -192,6 +195,10 @@ def test_every_rebuild_writes_the_reports_of_a_run_without_cache(tmp_path: Path,
             assert spy.only == {"source": 0, "target": 0, "locale": 0}
             if not options.get("suppress"):  # suppressions are looked up finding by finding
                 assert spy.decoded <= 15, "the parts are copied from the previous reports (qa.md reads its first rows)"
+        elif corpus.facts != facts:
+            # the names learnt from the corpus changed: segment findings depend on them, so every
+            # article is checked again (a cache that tracks them per source could narrow this)
+            assert spy.units > 0
         else:  # one article's units and groups: never the whole corpus
             assert spy.units <= 16
             assert all(n is not None and n <= 32 for n in spy.only.values()), spy.only

@@ -72,7 +72,7 @@ CREATE INDEX parts_by_digest ON parts (owner, digest) WHERE digest IS NOT NULL;
 #: How this machine stores the digests of an article's texts (an array of C unsigned ints).
 _LAYOUT = f"{sys.byteorder}:{array('I').itemsize}"
 #: Libraries whose data a check's result depends on (script properties, language models).
-_LIBRARIES = ("regex", "lingua-language-detector")
+_LIBRARIES = ("regex", "lingua-language-detector", "wordfreq", "babel")
 #: Unit entries are pruned when they outnumber the TM's units by this ratio (the others are
 #: entries of units the TM lost: harmless, but the file would grow with every edit).
 PRUNE_AT = 1.25
@@ -94,8 +94,9 @@ def settings_digest(contexts: Sequence[CheckContext]) -> str:
     """The digest of everything besides the TM that the findings of ``contexts`` depend on."""
     checks = [[ctx.info.id, ctx.severity, sorted(ctx.options.items())] for ctx in contexts]
     dnt = list(contexts[0].do_not_translate) if contexts else []
+    corpus = contexts[0].corpus.digest if contexts else ""
     data = json.dumps([SCHEMA, __version__, code_digest(), [_library_version(n) for n in _LIBRARIES],
-                       checks, dnt], sort_keys=True, default=repr)
+                       checks, dnt, corpus], sort_keys=True, default=repr)
     return hashlib.sha256(data.encode()).hexdigest()
 
 

@@ -20,6 +20,7 @@ Metadata sits on the :func:`check` decorator; the title is the docstring's first
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from ..store import SegmentRow, Store, codes_from_json
 from .findings import Finding, Severity
 from .text import same_text
 
-__all__ = ["CHECKS", "CheckContext", "CheckInfo", "Parts", "QaRow", "QaSegment", "after_pass", "check", "end_pass",
+__all__ = ["CHECKS", "CheckContext", "CheckInfo", "CorpusFacts", "Parts", "QaRow", "QaSegment", "after_pass", "check", "end_pass",
            "get_check", "source_memo"]
 
 Scope = Literal["segment", "corpus"]
@@ -137,6 +138,28 @@ def _codes(stored: str | None, seg: QaSegment, side: str) -> tuple[Code, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class CorpusFacts:
+    """What the whole TM says about the short sources it leaves identical somewhere, learnt once
+    per run (:func:`pipeline.qa.names.corpus_facts`) and read by segment checks."""
+
+    names: frozenset[str] = frozenset()
+    """Sources left identical in two locales or more and translated in none: names (products,
+    places, types, API members), whatever their words."""
+    translated_in: frozenset[tuple[str, str]] = frozenset()
+    """``(locale, source)``: a source that the locale leaves identical in some unit and
+    translates in another (a miss, not a name)."""
+    mostly_translated: frozenset[str] = frozenset()
+    """Sources left identical somewhere but translated in more locales than left identical."""
+
+    @property
+    def digest(self) -> str:
+        """A digest of the facts (cached findings depend on them)."""
+        parts = [sorted(self.names), sorted("\2".join(p) for p in self.translated_in), sorted(self.mostly_translated)]
+        data = "\1".join("\0".join(part) for part in parts)
+        return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
 class CheckContext:
     """What a check is given besides the data: its settings and the run's inputs."""
 
@@ -157,6 +180,8 @@ class CheckContext:
     only: frozenset[tuple[str, ...]] | None = None
     """For a check with :attr:`CheckInfo.parts`: the only parts to find findings of (a rebuild
     reuses the others'), or None for every part."""
+    corpus: CorpusFacts = CorpusFacts()
+    """Facts learnt from the whole TM (names...), the same for every check of a run."""
 
 
 _AFTER_PASS: list[Callable[[dict[str, Any]], None]] = []

@@ -27,7 +27,8 @@ from .. import __version__
 from ..store import Store
 from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
-from .registry import CHECKS, CheckContext, CheckInfo, QaRow, QaSegment, end_pass
+from .names import corpus_facts
+from .registry import CHECKS, CheckContext, CheckInfo, CorpusFacts, QaRow, QaSegment, end_pass
 from .cache import (SEGMENT, QaCache, Spoilt, decode, decode_part, encode, encode_part, findings_sha, part_key,
                     settings_digest, temp_keys, text_digest)
 from .kept import Kept, Tally, bucket, part_name
@@ -77,7 +78,7 @@ def gate(summary: dict[str, Any], fail_on: Severity | None, max: dict[str, int])
 
 
 def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
-              skipped: dict[str, str]) -> list[CheckContext]:
+              skipped: dict[str, str], corpus: CorpusFacts = CorpusFacts()) -> list[CheckContext]:
     contexts = []
     cache: dict[str, Any] = {}
     for info in CHECKS.values():
@@ -92,7 +93,7 @@ def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
             skipped[info.id] = "needs --baseline TM"
             continue
         contexts.append(CheckContext(info, settings.severity or info.severity, {**info.options, **settings.options},
-                                     config.do_not_translate, english, baseline, cache))
+                                     config.do_not_translate, english, baseline, cache, corpus=corpus))
     return contexts
 
 
@@ -354,7 +355,8 @@ def checking(store: Store, config: QaConfig, *, english: Path | None = None, bas
     the cache's changes are committed when it ends without an error.  :class:`Spoilt`: the cache
     failed while findings were read (and is gone): run again."""
     skipped: dict[str, str] = {}
-    contexts = _contexts(config, english, baseline, skipped)
+    corpus = corpus_facts(store) if config.settings("untranslated").enabled else CorpusFacts()
+    contexts = _contexts(config, english, baseline, skipped, corpus)
     tally = Tally(config, suppressed, keep_all)
     qa_cache = QaCache(cache, store) if cache is not None else None
     # closed here, not when collected: a run that stops leaves the cache it found

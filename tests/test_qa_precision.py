@@ -1,0 +1,88 @@
+"""The classes of false positives of issue 13, one test each, on synthetic segments: what a check
+must not report as an error or warning, next to the real problem it must still report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.extract.inline import parse_segment
+from pipeline.qa import CHECKS
+from pipeline.qa.findings import Finding
+from pipeline.qa.registry import CheckContext, CorpusFacts, QaRow, QaSegment, end_pass
+from pipeline.qa.text import code_like
+from pipeline.qa.words import english_words
+
+
+def run(check: str, locale: str, source: str, target: str, corpus: CorpusFacts = CorpusFacts(),
+        **options: Any) -> list[Finding]:
+    """The findings of one segment check on one unit (texts as the extractor stores them)."""
+    info = CHECKS[check]
+    src, tgt = parse_segment(source), parse_segment(target)
+    row = QaRow(locale, "", 0, 0, "", source, target, src.text, tgt.text, None, None, None, None, "en-US", 1, 0)
+    ctx = CheckContext(info, info.severity, {**info.options, **options}, corpus=corpus)
+    try:
+        return list(info.func(QaSegment(row), ctx))
+    finally:
+        end_pass(ctx.cache)
+
+
+def severity(check: str, locale: str, source: str, target: str | None = None, **kwargs: Any) -> str | None:
+    """The severity of the check's finding (None: no finding)."""
+    found = run(check, locale, source, source if target is None else target, **kwargs)
+    assert len(found) <= 1
+    return found[0].severity if found else None
+
+
+# --- untranslated -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["int", "tinyint", "char(9)", "float_value", "x ^ y ^ z", '{"name": "a", "id": 1}',
+                                  "%ProgramFiles%\\Contoso\\app.exe", "&lt;Rule id=&quot;a&quot;&gt;",
+                                  "Set-Thing -Name $value -Force"])
+def test_code_and_data_are_not_untranslated_errors(text: str) -> None:
+    assert severity("untranslated", "ja-JP", text) in ("info", None)
+
+
+def test_code_shape() -> None:
+    assert code_like('{"a": [1, 2]}') and code_like("a = b + c") and code_like("Get-Item -Path C:\\x")
+    assert not code_like("Select the file, then choose Save & close.")
+
+
+@pytest.mark.parametrize("locale, word", [("fr-FR", "Description"), ("fr-FR", "Question"), ("fr-FR", "Notes"),
+                                          ("de-DE", "Name"), ("de-DE", "Status"), ("de-DE", "Information")])
+def test_a_word_of_the_target_language_is_no_untranslated_error(locale: str, word: str) -> None:
+    assert severity("untranslated", locale, word) == "info"
+
+
+def test_cognates_are_told_from_english_words() -> None:
+    assert english_words(["Description", "Action", "Duration"], "fr", latin=True) == ["Duration"]
+    assert english_words(["Name", "Duration", "select"], "de", latin=True) == ["Duration"]
+    assert english_words(["Name", "Status"], "ru", latin=False) == ["Name", "Status"]  # Cyrillic: all foreign
+
+
+def test_an_english_sentence_left_as_it_is_is_an_error() -> None:
+    assert severity("untranslated", "fr-FR", "Open the invoice.") == "error"
+    assert severity("untranslated", "de-DE", "Select the vendor that you want to pay, and then post it.") == "error"
+    assert severity("untranslated", "ja-JP", "You can change these settings later") == "error"
+
+
+@pytest.mark.parametrize("name", ["Exchange Server 2016", "Contoso Pharmaceuticals", "Recovery Assistant for Office",
+                                  "Tailspin Toys"])
+def test_names_are_not_untranslated_errors(name: str) -> None:
+    assert severity("untranslated", "ru-RU", name) == "info"
+
+
+def test_names_learnt_from_the_corpus() -> None:
+    facts = CorpusFacts(names=frozenset({"Sales Order"}))
+    assert severity("untranslated", "ja-JP", "Sales Order", corpus=facts) == "info"
+    # a short label that the locale translates elsewhere is a miss; one it never saw translated may be a name
+    missed = CorpusFacts(translated_in=frozenset({("ja-JP", "Sales Order")}))
+    assert severity("untranslated", "ja-JP", "Sales Order", corpus=missed) == "warning"
+    assert severity("untranslated", "ja-JP", "Sales Order") == "info"
+    assert severity("untranslated", "fr-FR", "Sales Order", corpus=CorpusFacts(
+        mostly_translated=frozenset({"Sales Order"}))) == "warning"
+
+
+def test_an_empty_target_is_an_error() -> None:
+    assert severity("untranslated", "fr-FR", "Open the invoice.", "") == "error"
