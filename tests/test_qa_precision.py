@@ -86,3 +86,42 @@ def test_names_learnt_from_the_corpus() -> None:
 
 def test_an_empty_target_is_an_error() -> None:
     assert severity("untranslated", "fr-FR", "Open the invoice.", "") == "error"
+
+
+# --- number-mismatch --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("locale, source, target", [
+    ("fr-FR", "It must finish within 1 second.", "Il doit finir en moins d’une seconde."),  # a number word
+    ("ar-SA", "For the 2 hours of overtime", "خلال ساعتي العمل الإضافيتين"),  # an Arabic dual
+    ("ko-KR", "Bars fit 100% of the chart area.", "막대가 차트 영역 전체에 맞습니다."),  # an idiom for 100%
+])
+def test_small_numbers_written_as_words_are_info(locale: str, source: str, target: str) -> None:
+    assert severity("number-mismatch", locale, source, target) == "info"
+
+
+@pytest.mark.parametrize("locale, source, target", [
+    ("ru-RU", "Only required for Exchange 2010 SP3.", "Требуется только для Exchange 2010 с пакетом обновления 3 (SP3)."),
+    ("zh-CN", "Operated by 21Vianet in China.", "由世纪互联在中国运营。"),
+    ("de-DE", "Press Ctrl + Home.", "Drücken Sie STRG+POS1."),
+    ("de-DE", "such as 04/01/20..04/30/20", "z. B. 01.04.2020..30.04.2020"),  # another order, a four-digit year
+    ("de-DE", "You cannot use 24:00 to mean midnight.", "Sie können 24.00 nicht für Mitternacht verwenden."),
+    ("de-DE", "work date year.work date month.11.", "11.Arbeitsdatum Monat.Arbeitsdatum Jahr"),  # after a dot
+    ("ja-JP", "One record is for cost, and the other is for sales.", "1 つはコスト用で、もう 1 つは販売用です。"),
+    ("pt-BR", "Quarter 1", "1º Trimestre"),
+    ("de-DE", "With the paid plan you get 10K calls per day and 2h of support.", "Sie erhalten 10K Aufrufe und 2 Std. Support."),
+    ("fr-FR", "It costs 1,000.25 USD.", "Il coûte 1 000,25 USD."),  # CLDR separators
+    ("de-DE", "It costs 1,000.25 USD.", "Er kostet 1.000,25 USD."),
+    ("de-CH", "It costs 1,000.25 CHF.", "Er kostet 1’000.25 CHF."),
+])
+def test_numbers_written_the_locale_s_way_are_not_reported(locale: str, source: str, target: str) -> None:
+    assert severity("number-mismatch", locale, source, target) is None
+
+
+@pytest.mark.parametrize("locale, source, target", [
+    ("ar-SA", "A developer has a bill rate of 1000 USD.", "مطور لديه معدل فاتورة من 100 دولار أمريكي."),
+    ("de-DE", "03 means 30 milliseconds.", "03 bedeutet 39 Millisekunden."),
+    ("ar-SA", "Contoso sold 100 t-shirts.", "باعت شركة Contoso قميص."),
+    ("fr-FR", "Wait 45 minutes.", "Attendez quelques minutes."),
+])
+def test_changed_and_dropped_numbers_are_warnings(locale: str, source: str, target: str) -> None:
+    assert severity("number-mismatch", locale, source, target) == "warning"
