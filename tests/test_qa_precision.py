@@ -125,3 +125,28 @@ def test_numbers_written_the_locale_s_way_are_not_reported(locale: str, source: 
 ])
 def test_changed_and_dropped_numbers_are_warnings(locale: str, source: str, target: str) -> None:
     assert severity("number-mismatch", locale, source, target) == "warning"
+
+
+# --- unpaired-brackets ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("locale, source, target", [
+    ("he-IL", 'Send an email to the "USA" team.', 'שלחו דוא"ל לצוות "ארה"ב".'),  # gershayim inside words
+    ("de-DE", 'Select "Save" (or "Close").', "Wählen Sie „Speichern“ (oder „Schließen\")."),  # mixed quote styles
+    ("de-DE", 'Select "Save".', "Wählen Sie »Speichern«."),  # German guillemets
+    ("zh-CN", "Select (optional) settings.", "选择（可选）设置。"),  # full-width brackets
+    ("zh-CN", "Select (optional) settings.", "选择（可选) 设置。"),  # full width with ASCII
+    ("ja-JP", "1) Open the file.", "1）ファイルを開きます。"),  # a list marker
+    ("zh-CN", 'This column is named "Geo".', "此列名为“Geo”。"),
+])
+def test_the_locale_s_own_punctuation_is_paired(locale: str, source: str, target: str) -> None:
+    assert severity("unpaired-brackets", locale, source, target) is None
+
+
+@pytest.mark.parametrize("locale, source, target", [
+    ("de-DE", "Delete documents (for example, after five years).", "Dokumente löschen (beispielsweise nach fünf Jahren."),
+    ("ko-KR", "Use Cursors (ODBC)", "ODBC)(커서 사용"),
+    ("de-DE", "From C:\\My Documents.", "Aus C:\\Dokumente“."),
+    ("he-IL", 'Select "Save".', 'בחרו "שמירה.'),
+])
+def test_an_unpaired_mark_is_a_warning(locale: str, source: str, target: str) -> None:
+    assert severity("unpaired-brackets", locale, source, target) == "warning"

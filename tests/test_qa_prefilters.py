@@ -65,11 +65,11 @@ def old_digits(value: str) -> str:
 
 
 def old_unbalanced(value: str) -> list[str]:
-    value = typography._LIST_MARKER.sub(" ", value)
+    """``unbalanced`` counted over every character of the normalised text, not its marks only."""
+    value = typography._IN_WORD.sub("", value)
+    value = typography._LIST_MARKER.sub(" ", value.translate(typography._WIDTH))
     found = []
     for open_, close in typography._PAIRS:
-        if open_ == "“" and "„" in value:
-            continue
         depth = 0
         for char in value:
             if char == open_:
@@ -80,6 +80,9 @@ def old_unbalanced(value: str) -> list[str]:
                     found.append(close)
                     depth = 0
         found.extend([open_] * depth)
+    for one, other in typography._EITHER_WAY:
+        surplus = value.count(one) - value.count(other)
+        found.extend([one if surplus > 0 else other] * abs(surplus))
     for quote in typography._SYMMETRIC:
         if value.count(quote) % 2:
             found.append(quote)
