@@ -150,3 +150,36 @@ def test_the_locale_s_own_punctuation_is_paired(locale: str, source: str, target
 ])
 def test_an_unpaired_mark_is_a_warning(locale: str, source: str, target: str) -> None:
     assert severity("unpaired-brackets", locale, source, target) == "warning"
+
+
+# --- wrong-language ---------------------------------------------------------------------------
+
+LINKED = "[Configure the ledger for the billing of your projects](https://contoso.test/en-us/ledger)"
+
+
+@pytest.mark.parametrize("locale, source, target", [
+    ("pt-BR", "The status of the Queue Reader Agent.", "O status do Queue Reader Agent."),  # a component's name
+    ("de-DE", "Cyclical, Discrete, Table, and Ordered", "Cyclical, Discrete, Table und Ordered"),  # names
+    ("fr-FR", f"For more information, see {LINKED}.", f"Pour plus d’informations, voir {LINKED}."),
+    ("fr-FR", "Open https://contoso.test/docs/setup/getting-started/index.html for the steps.",
+     "Ouvrez https://contoso.test/docs/setup/getting-started/index.html pour les étapes."),
+])
+def test_names_paths_and_linked_titles_are_no_wrong_language(locale: str, source: str, target: str) -> None:
+    assert severity("wrong-language", locale, source, target) is None
+
+
+@pytest.mark.parametrize("locale, source, target", [
+    ("zh-CN", "https://tenant/_api/search/query?querytext='site'&ClientType='my_client_id'",
+     "https:// \\<tenant\\> / \\_ api/search/query？ querytext = ' site ' &ClientType = ' my \\_ client \\_ id '"),
+    ("ru-RU", f"See {LINKED}.", f"См. {LINKED}"),  # only the English-only article's title
+    ("ja-JP", "Microsoft Support and Recovery Assistant", "Microsoft Support and Recovery Assistant (SaRA)"),
+])
+def test_code_and_titles_in_a_non_latin_locale_are_info(locale: str, source: str, target: str) -> None:
+    assert severity("wrong-language", locale, source, target) in ("info", None)
+
+
+def test_an_english_sentence_is_a_wrong_language_error() -> None:
+    source = "If you can test the add-in on Outlook, you can use the following simple debugging technique."
+    assert severity("wrong-language", "zh-CN", source, source.replace(",", "，")) == "error"
+    fr = "If you can test the add-in, you can use the following simple technique to find the problem quickly."
+    assert severity("wrong-language", "fr-FR", fr, fr.replace(",", " ,")) == "error"

@@ -107,7 +107,8 @@ def old_wrong_language(seg: QaSegment, ctx: Any, confidence_of: Any) -> list[tup
         native = len(language._script_re(scripts).findall(value))
         if native == 0:
             latin = len(language._LATIN.findall(value))
-            short = len(language._WORD.findall(value)) < ctx.options["min_words"]
+            short = len(language._WORD.findall(value)) < ctx.options["min_words"] \
+                or not language._english_prose(seg, ctx, lang, False)
             return [("script", "info" if short else None, {"latin": latin, "letters": letters})]
     foreign = [s for s in language._OTHER_SCRIPTS if s not in (scripts or ())
                and not (s == "Han" and "Han" in (scripts or ()))]
@@ -122,6 +123,8 @@ def old_wrong_language(seg: QaSegment, ctx: Any, confidence_of: Any) -> list[tup
     source_words = {w.lower() for w in language._WORD.findall(row.source_text)}
     overlap = sum(1 for w in words if w in source_words) / len(words)
     if overlap < ctx.options["min_source_overlap"] or lang == "en":
+        return []
+    if not language._english_prose(seg, ctx, lang, True):
         return []
     confidence = confidence_of(lang, value)
     if confidence >= ctx.options["confidence"]:
