@@ -183,3 +183,24 @@ def test_an_english_sentence_is_a_wrong_language_error() -> None:
     assert severity("wrong-language", "zh-CN", source, source.replace(",", "，")) == "error"
     fr = "If you can test the add-in, you can use the following simple technique to find the problem quickly."
     assert severity("wrong-language", "fr-FR", fr, fr.replace(",", " ,")) == "error"
+
+
+def test_a_day_and_month_in_the_locale_s_order_are_the_same_numbers() -> None:
+    assert severity("number-mismatch", "de-DE", "work date year.11.12.", "12.11.Arbeitsdatum Jahr.") is None
+    assert severity("number-mismatch", "de-DE", "mon14 3..t 4p", "Mo 14.3..h 4P") is None
+
+
+# --- inconsistent-source, length-ratio (corpus checks: their filters) ---------------------------
+
+def test_trivially_different_sources_are_one() -> None:
+    from pipeline.qa.consistency import _source_norm
+    assert _source_norm("Click the **Save** button.") == _source_norm("Select the Save buttons")
+    assert _source_norm("Enter a value : ") == _source_norm("Enter value:")
+    assert _source_norm("Item") != _source_norm("Article")
+
+
+def test_translator_notes_and_acronym_expansions_explain_a_long_target() -> None:
+    from pipeline.qa.length import _explained
+    assert _explained("Select Next: Review.", "Klicken Sie auf Weiter: Review (Weiter: Überprüfen).", 1.8)
+    assert _explained("Create a WBS.", "Créez une structure de répartition du travail.", 1.8)
+    assert not _explained("Select Next.", "Klicken Sie auf Weiter, und warten Sie dann auf die Bestätigung.", 1.8)

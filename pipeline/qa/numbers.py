@@ -262,8 +262,14 @@ def number_mismatch(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
 
 def _split_pairs(missing: list[str], extra: list[str], named: list[frozenset[str]]) -> None:
     """Drop a number of one side written as two of the other (``14.3`` for ``14 3``, ``5,50``
-    for ``5:50``: a date or time written the locale's way), in place.  A part may also be a
+    for ``5:50``) or with its two parts swapped (``11.12`` for ``12.11``): a date or time
+    written the locale's way, in place.  A part may also be a
     number of a name (``mon14``)."""
+    for number in list(missing):  # 11.12 → 12.11: a day and month in the locale's order
+        swapped = ".".join(reversed(re.split(r"[.,]", number)))
+        if number.count(".") + number.count(",") == 1 and swapped in extra:
+            missing.remove(number)
+            extra.remove(swapped)
     for one, other in ((extra, missing), (missing, extra)):
         for number in list(one):
             parts = re.split(r"[.,]", number)
