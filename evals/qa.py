@@ -7,7 +7,8 @@ settings, matches each finding to ``evals/qa-labels.tsv`` by (check, locale, fil
 * per check and severity: findings, labelled, true, false, wrong check, precision
   (true / labelled), and overall per severity;
 * recall on the labelled true problems: those reported by their check (any severity, and at
-  warning or error);
+  warning or error for the checks whose default severity is one of those); overall over those
+  checks;
 * how many findings have no label yet (``--unlabelled FILE`` writes a sample of them, with their
   texts, for labelling; that file is for reading, never for the project).
 
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.build import BuildOptions, build
-from pipeline.qa import QaConfig
+from pipeline.qa import CHECKS, QaConfig
 from pipeline.qa.findings import SEVERITIES, Finding
 from pipeline.qa.runner import run_checks
 from pipeline.store import open_store
@@ -156,9 +157,10 @@ def evaluate(findings: Iterable[Finding], labels: dict[Key, Label]) -> tuple[str
         cell["gated"] += at in ("warning", "error")
     total: Counter[str] = Counter()
     for check in sorted(wanted):
-        total.update(wanted[check])
+        if CHECKS[check].severity != "info":
+            total.update(wanted[check])
         lines.append(_recall(check, wanted[check]))
-    lines.append(_recall("**overall**", total))
+    lines.append(_recall("**overall** (warning/error checks)", total))
     lines += ["", f"findings with no label yet: {len(unlabelled)} of {len(reported)} distinct findings "
               f"({', '.join(f'{c} {n}' for c, n in sorted(Counter(f.check for f in unlabelled).items()))})"]
     return "\n".join(lines), unlabelled
@@ -171,8 +173,10 @@ def _row(check: str, severity: str, cell: Counter[str], precision: float | None 
 
 
 def _recall(check: str, cell: Counter[str]) -> str:
+    info = check in CHECKS and CHECKS[check].severity == "info"  # never gated by design: no column
+    gated = f"{'-':>19} | {'-':>6}" if info else f"{cell['gated']:19} | {_ratio(cell['gated'], cell['true'])}"
     return (f"| {check:<20} | {cell['true']:13} | {cell['reported']:8} | {_ratio(cell['reported'], cell['true'])} | "
-            f"{cell['gated']:19} | {_ratio(cell['gated'], cell['true'])} |")
+            f"{gated} |")
 
 
 def write_sample(path: Path, unlabelled: list[Finding], per_cell: int) -> int:

@@ -204,3 +204,15 @@ def test_translator_notes_and_acronym_expansions_explain_a_long_target() -> None
     assert _explained("Select Next: Review.", "Klicken Sie auf Weiter: Review (Weiter: Überprüfen).", 1.8)
     assert _explained("Create a WBS.", "Créez une structure de répartition du travail.", 1.8)
     assert not _explained("Select Next.", "Klicken Sie auf Weiter, und warten Sie dann auf die Bestätigung.", 1.8)
+
+
+def test_a_phrase_of_the_source_left_in_english_is_a_warning() -> None:
+    source = "Two entities, Contoso USA (the borrowing legal entity) and Contoso UK, share resources."
+    target = "يتشارك كيانان، Contoso الولايات المتحدة (the borrowing legal entity) و Contoso المملكة المتحدة، الموارد."
+    assert severity("wrong-language", "ar-SA", source, target) == "warning"
+    # the English title of a linked article, and a name, are no such part
+    linked = "另请参阅[Best practices and rules for the Office dialog API](dialog-best-practices.md)。"
+    assert severity("wrong-language", "zh-CN", "See also [Best practices and rules for the Office dialog API]"
+                    "(dialog-best-practices.md).", linked) is None
+    assert severity("wrong-language", "ja-JP", "Open Microsoft Support and Recovery Assistant now.",
+                    "Microsoft Support and Recovery Assistant を開きます。") is None

@@ -32,7 +32,7 @@ from .registry import CheckContext, QaSegment, after_pass, check
 from .text import code_like, strip_untranslatable
 from .words import english_words
 
-__all__ = ["wrong_language", "SCRIPTS"]
+__all__ = ["english_stretch", "wrong_language", "SCRIPTS"]
 
 #: Primary language subtag → scripts its text is written in (besides Latin loanwords).
 SCRIPTS: dict[str, tuple[str, ...]] = {
@@ -186,6 +186,27 @@ def _trim() -> None:
         pass
 
 
+#: A stretch of Latin-script text long enough to be a phrase (the pre-test of ``english_stretch``).
+_LATIN_STRETCH = re.compile(r"[A-Za-z][A-Za-z0-9' ,;:.()/-]{15,}")
+
+
+def english_stretch(seg: QaSegment, ctx: CheckContext, language: str) -> str | None:
+    """A stretch of a non-Latin target, out of link texts, that repeats a phrase of the source's
+    English prose (more than ``min_english`` lower-case English words): a part left untranslated."""
+    source = " ".join(seg.row.source_text.split()).lower()
+    text = seg.row.target_text
+    if "](" in seg.row.target_raw or "<a" in seg.row.target_raw:
+        text = _outside_links(seg)  # the title of a linked article may stay English
+    for match in _LATIN_STRETCH.finditer(text):
+        chunk = " ".join(match.group().split()).strip(" ,;:.(")
+        if chunk.lower() not in source or code_like(chunk):
+            continue
+        words = _words(strip_untranslatable(chunk, ctx.do_not_translate))
+        if sum(w.islower() for w in english_words(words, language, False)) > ctx.options["min_english"]:
+            return chunk
+    return None
+
+
 def _outside_links(seg: QaSegment) -> str:
     """The target's text outside link texts (the title of a linked article may stay English)."""
     kept, depth = [], 0
@@ -220,7 +241,9 @@ def wrong_language(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     ``do_not_translate`` names and link texts (the title of an English-only article) are left
     out, is fewer than ``min_english`` lower-case English words that the target language does
     not share (names, title-cased lists of names, query strings): those are ``info`` in a
-    non-Latin script and not reported in Latin ones.  A target that drops a word of the source
+    non-Latin script and not reported in Latin ones.  A non-Latin target that repeats a phrase
+    of the source's English prose beside its own script is a ``warning`` (a part left in
+    English).  A target that drops a word of the source
     is no wrong language: the check does not report omissions.
     """
     row = seg.row
@@ -231,6 +254,12 @@ def wrong_language(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     if len(text) < min_letters:  # stripping below only removes letters
         return
     language, scripts = _language(row.locale)
+    if scripts and _LATIN_STRETCH.search(text) is not None and _script_re(scripts).search(text) is not None:
+        stretch = english_stretch(seg, ctx, language)
+        if stretch is not None:
+            yield seg.finding(ctx, f"part of the target is left in English: “{stretch[:80]}”", severity="warning",
+                              reason="partial", english=stretch)
+            return
     if scripts and _only_ascii_stripped(text, ctx.do_not_translate) and (
             _script_re(scripts).search(text) is not None
             and not _has_foreign(text, scripts)):
