@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: extract test bench fuzz lint clean
+.PHONY: extract test bench fuzz lint clean qa-eval
 FUZZ_SECONDS ?= 60
 
 $(STAMP): pyproject.toml
@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/python -m mypy pipeline bench --ignore-missing-imports
+	$(BIN)/python -m mypy pipeline bench evals --ignore-missing-imports
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
@@ -28,6 +28,9 @@ fuzz: $(STAMP)
 	  { $(BIN)/python fuzz/extract_fuzz.py -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 	      -print_final_stats=1 $$work/corpus > $$work/fuzz.log 2>&1 || { tail -60 $$work/fuzz.log; exit 1; }; } && \
 	  grep -E '^(Done|stat::number_of_executed_units)' $$work/fuzz.log
+
+qa-eval: $(STAMP)
+	$(BIN)/python -m evals.qa
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .model import Origin, Segment
 
 __all__ = ["ArticleRow", "ArticleStamp", "OccurrenceKey", "OccurrenceRow", "UnitRow", "UnitStamp", "QaUnit", "Located",
-           "AnomalyRow", "FileRow", "VariantRow", "LengthRow", "is_mt"]
+           "AnomalyRow", "FileRow", "VariantRow", "LengthRow", "QaUnitKey", "SourceUse", "is_mt"]
 
 
 @dataclass(slots=True)
@@ -175,6 +175,36 @@ class QaUnit:
     """The English side as runs and codes."""
     target: Segment
     """The translation as runs and codes."""
+
+
+@dataclass(slots=True)
+class QaUnitKey:
+    """What identifies a unit to a memo of its findings, read without decoding its sides."""
+
+    key: bytes
+    """The unit's key (see :attr:`UnitRow.key`)."""
+    unit_id: int
+    """Id in this TM."""
+    source_raw: str
+    """The English text as written."""
+    target_raw: str
+    """The translation as written."""
+    source_text: str
+    """Plain English text."""
+
+
+@dataclass(slots=True)
+class SourceUse:
+    """How one locale's units use a short source text (:meth:`~pipeline.store.Store.qa_short_source_uses`)."""
+
+    source_text: str
+    """The source's plain text."""
+    locale: str
+    """The target locale."""
+    identical: int
+    """Units of that locale whose target is the source text as it is."""
+    translated: int
+    """Units of that locale whose target differs."""
 
 
 @dataclass(slots=True)

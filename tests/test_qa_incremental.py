@@ -169,7 +169,7 @@ def test_every_rebuild_writes_the_reports_of_a_run_without_memo(tmp_path: Path, 
         assert cached == plain, f"step {step} ({action} {rel})"
         if action == "nothing":
             assert spy.units == 0
-        else:  # one article's units at most: never the whole corpus
+        else:  # one article's units at most (and those whose source the corpus now names otherwise)
             assert spy.units <= 16
 
 

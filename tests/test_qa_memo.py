@@ -49,8 +49,9 @@ def _edit(corpus: Path) -> None:
 
 
 def _cached_keys(path: Path) -> set[bytes]:
+    """The units the memo holds (a key is the unit's key followed by what the corpus says of it)."""
     with sqlite3.connect(path) as db:
-        return {key for (key,) in db.execute("SELECT key FROM memo")}
+        return {key[:16] for (key,) in db.execute("SELECT key FROM memo")}
 
 
 def _tm_keys(tm: Path) -> set[bytes]:

@@ -1,8 +1,9 @@
 """The memo of QA's segment findings: a unit's findings, recalled by the next run with the same settings.
 
 Kept in ``OUT/.tmpipe-cache/qa-memo.sqlite`` (:class:`~pipeline.store.Memo`), keyed by the unit's
-key (its locales and texts), scoped by the digest of the segment checks' settings
-(:func:`~pipeline.qa.settings_digest`): a rebuild checks only the units it has not seen.
+key (its locales and texts) with what the corpus facts say of its source, scoped by the digest of
+the segment checks' settings (:func:`~pipeline.qa.settings_digest`): a rebuild checks only the
+units it has not seen.
 Findings are stored as JSON; a unit whose findings would not read back equal is not stored
 (and so checked on every run).
 """
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..qa import Finding
-from ..rows import QaUnit
+from ..rows import QaUnit, QaUnitKey
 from ..store import Memo
 
 __all__ = ["QaMemo", "decode", "encode"]
@@ -54,23 +55,23 @@ class QaMemo:
         self.memo = Memo(path, scope)
         self._pending: list[tuple[bytes, str]] = []
 
-    def recall(self, units: Sequence[QaUnit]) -> dict[bytes, tuple[Finding, ...]]:
-        stored = self.memo.get(unit.key for unit in units)
+    def recall(self, units: Sequence[tuple[bytes, QaUnitKey]]) -> dict[bytes, tuple[Finding, ...]]:
+        stored = self.memo.get(key for key, _ in units)
         found = {}
-        for unit in units:
-            text = stored.get(unit.key)
+        for key, unit in units:
+            text = stored.get(key)
             if text is None:
                 continue
             try:
-                found[unit.key] = decode(text, unit.source_raw, unit.target_raw)
+                found[key] = decode(text, unit.source_raw, unit.target_raw)
             except (ValueError, TypeError):  # not what encode() writes: check the unit again
                 continue
         return found
 
-    def keep(self, unit: QaUnit, findings: Sequence[Finding]) -> None:
+    def keep(self, key: bytes, unit: QaUnit, findings: Sequence[Finding]) -> None:
         text = encode(findings, unit.source_raw, unit.target_raw)
         if text is not None:
-            self._pending.append((unit.key, text))
+            self._pending.append((key, text))
             if len(self._pending) >= _WRITE_BATCH:
                 self.memo.put(self._pending)
                 self._pending = []

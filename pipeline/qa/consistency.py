@@ -27,6 +27,19 @@ def _norm(text: str) -> str:
     return collapse(_BIDI.sub("", text))
 
 
+#: Articles and punctuation: sources differing in these alone say the same.
+_TRIVIAL = re.compile(r"\b(?:a|an|the)\b|[^\w\s]")
+#: English UI verbs that style guides swap for one another (Click/Select the button).
+_UI_VERBS = {"click": "select", "choose": "select", "tap": "select", "pick": "select"}
+
+
+def _source_norm(text: str) -> str:
+    """A source with what does not change its meaning left out: case, articles, punctuation and
+    the space before it, plural ``s``, the UI verb (``Click``/``Select``)."""
+    words = _TRIVIAL.sub(" ", _norm(text).lower()).split()
+    return " ".join(_UI_VERBS.get(w, w[:-1] if len(w) > 3 and w.endswith("s") else w) for w in words)
+
+
 def _groups(store: Store, ctx: CheckContext, side: str) -> Iterator[Finding]:
     other_side = "target" if side == "source" else "source"
     min_words = ctx.options["min_words"]
@@ -37,7 +50,7 @@ def _groups(store: Store, ctx: CheckContext, side: str) -> Iterator[Finding]:
             continue
         variants: dict[str, dict[str, Any]] = {}
         for row in group:
-            norm = _norm(row.other_text)
+            norm = _norm(row.other_text) if side == "source" else _source_norm(row.other_text)
             entry = variants.setdefault(norm, {"text": row.other_text, "count": 0, "located": [],
                                                "source_raw": row.source_raw, "target_raw": row.target_raw})
             entry["count"] += row.repetitions
@@ -72,5 +85,9 @@ def inconsistent_target(store: Store, ctx: CheckContext) -> Iterator[Finding]:
 
 @check("inconsistent-source", severity="info", scope="corpus", min_words=1, max_variants=20, max_locations=10)
 def inconsistent_source(store: Store, ctx: CheckContext) -> Iterator[Finding]:
-    """One translation is used for several different sources in one locale."""
+    """One translation is used for several different sources in one locale.
+
+    Deliberately not flagged: sources that differ only trivially (case, articles, punctuation or
+    a space before it, a plural ``s``, *Click* for *Select*): one translation fits them all.
+    """
     yield from _groups(store, ctx, "target")

@@ -27,10 +27,12 @@ import regex
 
 from ..locales import language_of
 from .findings import Finding
+from ..model import Code, Text
 from .registry import CheckContext, QaSegment, after_pass, check
-from .text import strip_untranslatable
+from .text import code_like, strip_untranslatable
+from .words import english_words
 
-__all__ = ["wrong_language", "SCRIPTS"]
+__all__ = ["english_stretch", "wrong_language", "SCRIPTS"]
 
 #: Primary language subtag → scripts its text is written in (besides Latin loanwords).
 SCRIPTS: dict[str, tuple[str, ...]] = {
@@ -184,9 +186,66 @@ def _trim() -> None:
         pass
 
 
-@check("wrong-language", severity="error", min_letters=12, min_words=5, confidence=0.95, min_source_overlap=0.5)
+#: A stretch of Latin-script text long enough to be a phrase (the pre-test of ``english_stretch``).
+_LATIN_STRETCH = re.compile(r"[A-Za-z][A-Za-z0-9' ,;:.()/-]{15,}")
+
+
+def english_stretch(seg: QaSegment, ctx: CheckContext, language: str) -> str | None:
+    """A stretch of a non-Latin target, out of link texts, that repeats a phrase of the source's
+    English prose (more than ``min_english`` lower-case English words): a part left untranslated."""
+    source = " ".join(seg.row.source_text.split()).lower()
+    text = seg.row.target_text
+    if "](" in seg.row.target_raw or "<a" in seg.row.target_raw:
+        text = _outside_links(seg)  # the title of a linked article may stay English
+    for match in _LATIN_STRETCH.finditer(text):
+        chunk = " ".join(match.group().split()).strip(" ,;:.(")
+        if chunk.lower() not in source or code_like(chunk):
+            continue
+        words = _words(strip_untranslatable(chunk, ctx.do_not_translate))
+        if sum(w.islower() for w in english_words(words, language, False)) > ctx.options["min_english"]:
+            return chunk
+    return None
+
+
+def _outside_links(seg: QaSegment) -> str:
+    """The target's text outside link texts (the title of a linked article may stay English)."""
+    kept, depth = [], 0
+    for run in seg.target.runs:
+        if isinstance(run, Code) and run.type == "link":
+            depth += 1 if run.kind == "begin" else -1 if run.kind == "end" else 0
+        elif isinstance(run, Text) and depth <= 0:
+            kept.append(run.text)
+    return " ".join(kept)
+
+
+def _english_prose(seg: QaSegment, ctx: CheckContext, language: str, latin: bool) -> bool:
+    """Whether the target, out of link texts, code and names, still reads as English prose:
+    ``min_english`` lower-case English words that are no words of ``language`` (a title-cased
+    list of names, a path, a query string or the title of a linked article is not)."""
+    text = seg.row.target_text
+    if code_like(text):
+        return False
+    if "](" in seg.row.target_raw or "<a" in seg.row.target_raw:
+        text = _outside_links(seg)
+    words = _words(strip_untranslatable(text, ctx.do_not_translate))
+    english = english_words(words, language, latin)
+    return sum(w.islower() for w in english) >= ctx.options["min_english"]
+
+
+@check("wrong-language", severity="error", min_letters=12, min_words=5, confidence=0.95, min_source_overlap=0.5,
+       min_english=3)
 def wrong_language(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
-    """Target is not in the locale's script or language."""
+    """Target is not in the locale's script or language.
+
+    Deliberately not flagged as errors: targets whose English, once code, URLs, identifiers,
+    ``do_not_translate`` names and link texts (the title of an English-only article) are left
+    out, is fewer than ``min_english`` lower-case English words that the target language does
+    not share (names, title-cased lists of names, query strings): those are ``info`` in a
+    non-Latin script and not reported in Latin ones.  A non-Latin target that repeats a phrase
+    of the source's English prose beside its own script is a ``warning`` (a part left in
+    English).  A target that drops a word of the source
+    is no wrong language: the check does not report omissions.
+    """
     row = seg.row
     if seg.identical:
         return
@@ -195,6 +254,12 @@ def wrong_language(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     if len(text) < min_letters:  # stripping below only removes letters
         return
     language, scripts = _language(row.locale)
+    if scripts and _LATIN_STRETCH.search(text) is not None and _script_re(scripts).search(text) is not None:
+        stretch = english_stretch(seg, ctx, language)
+        if stretch is not None:
+            yield seg.finding(ctx, f"part of the target is left in English: “{stretch[:80]}”", severity="warning",
+                              reason="partial", english=stretch)
+            return
     if scripts and _only_ascii_stripped(text, ctx.do_not_translate) and (
             _script_re(scripts).search(text) is not None
             and not _has_foreign(text, scripts)):
@@ -210,10 +275,11 @@ def wrong_language(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     if scripts:
         if _script_re(scripts).search(text) is None:
             latin = len(_LATIN.findall(text))
-            short = len(words) < ctx.options["min_words"]
+            short = len(words) < ctx.options["min_words"] or not _english_prose(seg, ctx, language, False)
             yield seg.finding(ctx, f"no {'/'.join(scripts)} letters in a {row.locale} target "
                               f"({latin} of {letters} letters are Latin)"
-                              + ("; short, perhaps a name left in English" if short else ""),
+                              + ("; short, a name, code or a linked title, perhaps left in English on purpose"
+                                 if short else ""),
                               severity="info" if short else None, reason="script", expected=list(scripts))
             return
     if _has_foreign(text, scripts):
@@ -233,6 +299,8 @@ def wrong_language(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
     if overlap < ctx.options["min_source_overlap"]:
         return
     if language == "en":
+        return
+    if not _english_prose(seg, ctx, language, True):
         return
     detector = _detector(ctx, language)
     if detector is None:

@@ -18,6 +18,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 
+import babel
+import babel.numbers
+
 from ..locales import language_of
 from .findings import Finding
 from .registry import CheckContext, QaSegment, check, source_memo
@@ -25,7 +28,13 @@ from .registry import CheckContext, QaSegment, check, source_memo
 __all__ = ["has_digit", "number_mismatch", "number_words", "source_numbers", "target_readings"]
 
 _GROUP_SPACES = " \u00a0\u202f\u2009'’"
-_NUMBER = re.compile(r"(?<![\d.,])\d+(?:(?:[.,]|[ \u00a0\u202f\u2009'’](?=\d{3}(?!\d)))\d+)*")
+_NUMBER = re.compile(r"(?<!\d)(?<!\d[.,])\d+(?:(?:[.,]|[ \u00a0\u202f\u2009'’](?=\d{3}(?!\d)))\d+)*")
+#: What makes a number part of a name or identifier: a Latin letter before it (SP3, POS1, C123101).
+_GLUED = re.compile(r"[A-Za-z]$")
+#: ... or a Latin word of four letters or more right after it (21Vianet; not 2h, 10th, 6DoF).
+_GLUED_AFTER = re.compile(r"[A-Za-z]{4}")
+#: The two-digit year of a date written with slashes (``04/30/20``).
+_SLASH_YEAR = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/(\d\d)(?![\d/])")
 _COMMA_DECIMAL = {"fr", "de", "ru", "es", "it", "pt", "nl", "pl", "cs", "sk", "sv", "da", "nb", "no", "fi",
                   "tr", "uk", "bg", "ro", "hu", "el", "hr", "sl", "sr", "lt", "lv", "et", "id", "vi", "ca"}
 
@@ -39,6 +48,7 @@ _WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "sev
 _WORDS.update({w: str(i) for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i})
 _WORDS.update(dict.fromkeys(("a", "an", "per", "each", "every"), "1"))  # "per day" → "1 日あたり"
+_WORDS.update({"other": "1", "another": "1", "doubles": "2", "triple": "3", "triples": "3", "percent": "100"})  # the other → もう 1 つ
 _MONTHS = {m: str(i) for i, m in enumerate(
     "_ January February March April May June July August September October November December".split())}
 _MONTHS.update({m[:3]: v for m, v in list(_MONTHS.items())[1:]} | {"Sept": "9"})
@@ -112,83 +122,174 @@ def _canon(number: str, group: str, decimal: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _readings(number: str, comma_decimal: bool) -> set[str]:
-    """Every value ``number`` may stand for (cached: the same numbers recur; callers never change it)."""
+def _readings(number: str, separators: tuple[str, str] | None) -> frozenset[str]:
+    """Every value ``number`` may stand for: read the English way, and with the locale's CLDR
+    ``(group, decimal)`` symbols when given (cached: the same numbers recur)."""
     readings = {_canon(number, "," + _GROUP_SPACES, "."), _canon(number, "", ".")}
-    if comma_decimal:
-        readings |= {_canon(number, "." + _GROUP_SPACES, ","), _canon(number, _GROUP_SPACES, ",")}
+    if separators is not None and separators != (",", "."):
+        group, decimal = separators
+        # with a decimal comma, writers group with dots or spaces whatever CLDR prefers
+        group += "." if decimal == "," else ""
+        readings |= {_canon(number, group + _GROUP_SPACES, decimal), _canon(number, _GROUP_SPACES, decimal)}
     if re.fullmatch(r"\d+(?:\.\d+){2,}", number):  # a version or section number: 10.0.12
         readings.add(number)
-    return {r for r in readings if r is not None}
+    return frozenset(r for r in readings if r is not None) | {number}
+
+
+@functools.lru_cache(maxsize=256)
+def _separators(locale: str) -> tuple[str, str] | None:
+    """The group and decimal symbols of ``locale`` in Latin digits (CLDR, through Babel); else
+    the comma decimal of the languages that use it; None when English's."""
+    try:
+        parsed = babel.Locale.parse(locale, sep="-")
+        return (babel.numbers.get_group_symbol(parsed, numbering_system="latn"),
+                babel.numbers.get_decimal_symbol(parsed, numbering_system="latn"))
+    except (ValueError, TypeError, LookupError, babel.UnknownLocaleError):
+        return (".", ",") if language_of(locale) in _COMMA_DECIMAL else None
 
 
 _DATE = re.compile(r"^\d{1,4}([./-])\d{1,2}\1\d{1,4}$")
+#: Minutes of a time that a translation may leave out (``24:00`` → ``24 Uhr``, ``9:00`` → ``9 时``).
+_WHOLE_HOUR = re.compile(r"\b\d{1,2}:00\b(?!:)")
 
 
-def _numbers(text: str) -> list[str]:
-    found = []
-    for number in _NUMBER.findall(_digits(text)):
+def _numbers(text: str) -> list[tuple[str, bool, bool]]:
+    """The numbers of ``text``, each with whether it is the two-digit year of a date
+    (``04/30/20``: a translation may write 2020) and whether a Latin letter precedes it (part
+    of a name or identifier: ``SP3``, ``POS1``)."""
+    found: list[tuple[str, bool, bool]] = []
+    text = _digits(text)
+    years = {m.start(1) for m in _SLASH_YEAR.finditer(text)} if "/" in text else set()
+    for match in _NUMBER.finditer(text):
+        number, start = match.group(), match.start()
+        glued = bool(start and _GLUED.match(text[start - 1])) or _GLUED_AFTER.match(text, match.end()) is not None
+        if start in years:
+            found.append((number, True, glued))
+            continue
         if _DATE.match(number):  # 10/1/2020 and 01.10.2020: three numbers
-            found.extend(re.split(r"[./-]", number))
+            parts = re.split(r"[./-]", number)
+            found.extend((part, i == 2 and len(part) == 2, glued) for i, part in enumerate(parts))
         elif number.count(",") >= 2 and _canon(number, ",", ".") is None:  # a list: 1,22,333
-            found.extend(number.split(","))
+            found.extend((part, False, glued) for part in number.split(","))
         else:
-            found.append(number)
+            found.append((number, False, glued))
     return found
 
 
-def source_numbers(text: str) -> tuple[list[set[str]], int]:
-    """For each number of an English text, its canonical value(s) (and the number as written);
-    and how many of them a translation may drop (the ``00`` of ``9:00 PM``, read as 9 or 21)."""
-    found: list[set[str]] = []
-    optional = 0
+def source_numbers(text: str) -> tuple[list[frozenset[str]], list[frozenset[str]], int]:
+    """For each number of an English text, its canonical value(s) (and the number as written):
+    those a translation must have, and those it may have (parts of names: ``SP3``); and how
+    many zeros it may drop (the ``00`` of ``9:00 PM`` or ``24:00``)."""
+    found: list[frozenset[str]] = []
+    named: list[frozenset[str]] = []
+    optional = len(_WHOLE_HOUR.findall(text))
     for match in _CLOCK.finditer(text):
         hour = int(match.group(1))
-        found.append({str(hour), str(hour + 12 if match.group(3) in "Pp" and hour < 12 else hour)})
+        found.append(frozenset({str(hour), str(hour + 12 if match.group(3) in "Pp" and hour < 12 else hour)}))
         if match.group(2):
-            found.append({match.group(2), _canon(match.group(2), "", ".") or "0"})
-            optional += match.group(2) == "00"
+            found.append(frozenset({match.group(2), _canon(match.group(2), "", ".") or "0"}))
     text = _CLOCK.sub(" ", text)
-    return found + [_readings(n, False) | {n} for n in _numbers(text)], optional
+    for number, year, glued in _numbers(text):
+        readings = _readings(number, None)
+        (named if glued else found).append(readings | {"19" + number, "20" + number} if year else readings)
+    return found, named, optional
 
 
-def target_readings(text: str, locale: str) -> list[set[str]]:
-    """For each number of a target text, every value it may stand for."""
-    comma = language_of(locale) in _COMMA_DECIMAL
-    return [_readings(n, comma) | {n} for n in _numbers(text)]
+def target_readings(text: str, locale: str) -> list[tuple[frozenset[str], bool]]:
+    """For each number of a target text, every value it may stand for, and whether it is part
+    of a name (a Latin letter before it)."""
+    separators = _separators(locale)
+    return [(_readings(number, separators), glued) for number, _, glued in _numbers(text)]
 
 
 @source_memo
-def _source_side(text: str) -> tuple[tuple[set[str], ...], int, Counter[str]]:
+def _source_side(text: str) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...], int, Counter[str]]:
     """``source_numbers`` and the counted ``number_words`` of a source (read-only, shared)."""
-    want, optional = source_numbers(text)
-    return tuple(want), optional, Counter(number_words(text))
+    want, named, optional = source_numbers(text)
+    return tuple(want), tuple(named), optional, Counter(number_words(text))
+
+
+#: Numbers a translation may write as a word or drop in an idiom (*une seconde*, Arabic duals,
+#: «вдвое»): when only these are missing, the finding is ``info``.
+_SMALL = 12
 
 
 @check("number-mismatch", severity="warning")
 def number_mismatch(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
-    """Numbers differ between source and target."""
+    """Numbers differ between source and target.
+
+    A ``warning`` when a number of the target is not one of the source's (a changed value) or
+    a number above 12 is missing; ``info`` when only small numbers (12 or less), or the 100 of
+    ``100%``, are missing: a translation may write those as words or drop them in an idiom.
+    Deliberately not flagged: numbers that follow a Latin letter (``SP3``, ``V3.1``: parts of
+    names), missing or written apart; numbers written the locale's way (CLDR separators,
+    Babel: ``1 000,5``); dates in another order or with a four-digit year; the ``00`` of a whole
+    hour; English number words (``two``, ``first``, ``the other``) written as digits.
+    """
     source_text, target_text = seg.row.source_text, seg.row.target_text
     if not has_digit(source_text) and not has_digit(target_text):
         return
-    want_, optional, spelled_ = _source_side(source_text)
-    want, spelled = list(want_), Counter(spelled_)  # copies: both are used up below
+    want_, named_, optional, spelled_ = _source_side(source_text)
+    want, named, spelled = list(want_), list(named_), Counter(spelled_)  # copies: used up below
     extra: list[str] = []
-    for readings in target_readings(target_text, seg.row.locale):
+    for readings, glued in target_readings(target_text, seg.row.locale):
         hit = next((i for i, values in enumerate(want) if values & readings), None)
         if hit is not None:
             del want[hit]
             continue
+        hit = next((i for i, values in enumerate(named) if values & readings), None)
+        if hit is not None:  # SP3 → «пакет обновления 3»
+            del named[hit]
+            continue
         word = next((r for r in sorted(readings) if spelled[r] > 0), None)
         if word is not None:  # "two lines" → "2 つの明細"
             spelled[word] -= 1
-        else:
+        elif not glued:
             extra.append(min(readings, key=lambda r: (len(r), r)))
     missing = sorted(min(values, key=lambda r: (len(r), r)) for values in want)
+    _split_pairs(missing, extra, named)
     while optional and "0" in missing:
         missing.remove("0")
         optional -= 1
     if missing or extra:
         parts = ([f"missing {', '.join(missing)}"] if missing else []) + \
                 ([f"extra {', '.join(extra)}"] if extra else [])
-        yield seg.finding(ctx, "numbers differ: " + "; ".join(parts), missing=missing, extra=extra)
+        small = not extra and all(_small(n, source_text) for n in missing)
+        yield seg.finding(ctx, "numbers differ: " + "; ".join(parts)
+                          + ("; small numbers may be written as words" if small else ""),
+                          severity="info" if small else None, missing=missing, extra=extra)
+
+
+def _split_pairs(missing: list[str], extra: list[str], named: list[frozenset[str]]) -> None:
+    """Drop a number of one side written as two of the other (``14.3`` for ``14 3``, ``5,50``
+    for ``5:50``) or with its two parts swapped (``11.12`` for ``12.11``): a date or time
+    written the locale's way, in place.  A part may also be a
+    number of a name (``mon14``)."""
+    for number in list(missing):  # 11.12 → 12.11: a day and month in the locale's order
+        swapped = ".".join(reversed(re.split(r"[.,]", number)))
+        if number.count(".") + number.count(",") == 1 and swapped in extra:
+            missing.remove(number)
+            extra.remove(swapped)
+    for one, other in ((extra, missing), (missing, extra)):
+        for number in list(one):
+            parts = re.split(r"[.,]", number)
+            if len(parts) != 2:
+                continue
+            left = list(other)
+            for part in parts:
+                if part in left:
+                    left.remove(part)
+                elif not any(part in values for values in named):
+                    break
+            else:
+                one.remove(number)
+                other[:] = left
+
+
+def _small(number: str, source: str) -> bool:
+    """Whether a missing number may be written as a word or dropped in an idiom."""
+    try:
+        value = float(number)
+    except ValueError:
+        return False
+    return value <= _SMALL or (value == 100 and "100%" in source.replace(" ", ""))

@@ -31,8 +31,8 @@ from ..store import Store
 from .findings import Finding, Severity
 from .text import same_text
 
-__all__ = ["CHECKS", "CheckContext", "CheckInfo", "QaSegment", "after_pass", "check", "end_pass", "get_check",
-           "source_memo"]
+__all__ = ["CHECKS", "CheckContext", "CheckInfo", "CorpusFacts", "QaSegment", "after_pass", "check", "end_pass",
+           "get_check", "source_memo"]
 
 Scope = Literal["segment", "corpus"]
 _T = TypeVar("_T")
@@ -86,6 +86,28 @@ class QaSegment:
 
 
 @dataclass(frozen=True, slots=True)
+class CorpusFacts:
+    """What the whole TM says about the short sources it leaves identical somewhere, learnt once
+    per run (:func:`pipeline.qa.names.corpus_facts`) and read by segment checks."""
+
+    names: frozenset[str] = frozenset()
+    """Sources left identical in two locales or more and translated in none: names (products,
+    places, types, API members), whatever their words."""
+    translated_in: frozenset[tuple[str, str]] = frozenset()
+    """``(locale, source)``: a source that the locale leaves identical in some unit and
+    translates in another (a miss, not a name)."""
+    mostly_translated: frozenset[str] = frozenset()
+    """Sources left identical somewhere but translated in more locales than left identical."""
+
+    def about(self, locale: str, source_text: str) -> str:
+        """What the facts say of one unit's source in one locale (a unit's segment findings may
+        depend on that and nothing else of the corpus): a memo of findings keys on it."""
+        text = source_text.strip()
+        return "".join("1" if fact else "0" for fact in (
+            text in self.names, (locale, text) in self.translated_in, text in self.mostly_translated))
+
+
+@dataclass(frozen=True, slots=True)
 class CheckContext:
     """What a check is given besides the data: its settings and the run's inputs."""
 
@@ -103,6 +125,8 @@ class CheckContext:
     """``--baseline TM``: an earlier translation memory opened read-only, or None."""
     cache: dict[str, Any] = field(default_factory=dict)
     """Per-run memo for expensive helpers (a language detector...); never per-unit state."""
+    corpus: CorpusFacts = CorpusFacts()
+    """Facts learnt from the whole TM (names...), the same for every check of a run."""
 
 
 _AFTER_PASS: list[Callable[[dict[str, Any]], None]] = []

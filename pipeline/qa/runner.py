@@ -3,7 +3,9 @@
 Segment checks see each distinct unit of a locale once (:meth:`~pipeline.store.Store.qa_units`);
 its findings are then copied to each of its occurrences, in corpus order.  A run may be given
 a :class:`UnitMemo`, which recalls the findings of units checked by an earlier run with the
-same settings and keeps those of the units it checks.  Corpus checks run on the whole TM.
+same settings (and the same corpus facts about the unit's source, :meth:`CorpusFacts.about`)
+and keeps those of the units it checks: only the units it cannot recall are read whole and
+checked.  Corpus checks run on the whole TM.
 
 Findings are counted as they come (:class:`~.tally.Tally`); suppressed ones (in the baseline
 file) are counted apart; at most ``max_findings`` per check are kept for the reports, the most
@@ -13,8 +15,9 @@ severe first.  :class:`QaResult` carries the summary and the kept findings.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -22,27 +25,29 @@ from typing import Any, Protocol
 
 from .. import __version__, code_digest
 from ..output import Output
-from ..rows import QaUnit
+from ..rows import QaUnit, QaUnitKey
 from ..store import Store
 from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
-from .registry import CHECKS, CheckContext, QaSegment, end_pass
+from .names import corpus_facts
+from .registry import CHECKS, CheckContext, CorpusFacts, QaSegment, end_pass
 from .tally import Tally
 
 __all__ = ["QaResult", "UnitMemo", "gate", "run_checks", "settings_digest"]
 
 #: Libraries whose data checks read (a new version may find other things).
-_LIBRARIES = ("lingua-language-detector", "regex")
+_LIBRARIES = ("lingua-language-detector", "regex", "wordfreq", "babel")
 
 
 class UnitMemo(Protocol):
-    """Findings of units kept between runs with the same settings (keyed by the unit's key)."""
+    """Findings of units kept between runs with the same settings, by a key of the unit."""
 
-    def recall(self, units: Sequence[QaUnit]) -> dict[bytes, tuple[Finding, ...]]:
-        """The findings kept for those of ``units`` that have some (none: an empty tuple)."""
+    def recall(self, units: Sequence[tuple[bytes, QaUnitKey]]) -> dict[bytes, tuple[Finding, ...]]:
+        """Of ``(key, unit)`` pairs, the findings kept under each key that has some (none: an empty
+        tuple)."""
 
-    def keep(self, unit: QaUnit, findings: Sequence[Finding]) -> None:
-        """Keep the findings of a unit just checked."""
+    def keep(self, key: bytes, unit: QaUnit, findings: Sequence[Finding]) -> None:
+        """Keep the findings of a unit just checked, under ``key``."""
 
 
 @dataclass(slots=True)
@@ -99,7 +104,7 @@ def settings_digest(contexts: Sequence[CheckContext]) -> str:
 
 
 def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
-              skipped: dict[str, str]) -> list[CheckContext]:
+              skipped: dict[str, str], corpus: CorpusFacts = CorpusFacts()) -> list[CheckContext]:
     contexts = []
     cache: dict[str, Any] = {}
     for info in CHECKS.values():
@@ -114,7 +119,7 @@ def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
             skipped[info.id] = "needs --baseline TM"
             continue
         contexts.append(CheckContext(info, settings.severity or info.severity, {**info.options, **settings.options},
-                                     config.do_not_translate, english, baseline, cache))
+                                     config.do_not_translate, english, baseline, cache, corpus=corpus))
     return contexts
 
 
@@ -126,21 +131,33 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
     """Unit id → the findings of every segment check on that unit (units with findings only)."""
     found: dict[int, tuple[Finding, ...]] = {}
     checks = [(ctx.info.func, ctx) for ctx in segmentwise]
-    units = store.qa_units(locale)
-    while True:
-        batch = [unit for _, unit in zip(range(_BATCH), units)]
-        if not batch:
-            return found
-        recalled = memo.recall(batch) if memo is not None else {}
-        for unit in batch:
-            findings = recalled.get(unit.key)
-            if findings is None:
-                seg = QaSegment(unit)
-                findings = tuple(finding for func, ctx in checks for finding in func(seg, ctx))
-                if memo is not None:
-                    memo.keep(unit, findings)
+    facts = segmentwise[0].corpus
+
+    def check(units: Iterable[QaUnit], keys: dict[int, bytes] | None = None) -> None:
+        for unit in units:
+            seg = QaSegment(unit)
+            findings = tuple(finding for func, ctx in checks for finding in func(seg, ctx))
+            if memo is not None and keys is not None:
+                memo.keep(keys[unit.unit_id], unit, findings)
             if findings:
                 found[unit.unit_id] = findings
+
+    if memo is None:
+        check(store.qa_units(locale))
+        return found
+    known = store.qa_unit_keys(locale)
+    while batch := list(itertools.islice(known, _BATCH)):
+        keys = {row.unit_id: row.key + facts.about(locale, row.source_text).encode() for row in batch}
+        recalled = memo.recall([(keys[row.unit_id], row) for row in batch])
+        missing = []
+        for row in batch:
+            findings = recalled.get(keys[row.unit_id])
+            if findings is None:
+                missing.append(row.unit_id)
+            elif findings:
+                found[row.unit_id] = findings
+        check(store.qa_units_by_id(missing), keys)
+    return found
 
 
 def _segment_findings(store: Store, segmentwise: list[CheckContext], memo: UnitMemo | None) -> Iterator[Finding]:
@@ -178,7 +195,8 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
     ``memo(scope)`` gives the memo of segment findings for the settings digest ``scope``
     (:func:`settings_digest`), or None to check every unit."""
     skipped: dict[str, str] = {}
-    contexts = _contexts(config, english, baseline, skipped)
+    facts = corpus_facts(store) if config.settings("untranslated").enabled else CorpusFacts()
+    contexts = _contexts(config, english, baseline, skipped, facts)
     tally = Tally(config, suppressed, keep_all)
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
     unit_memo = memo(settings_digest(segmentwise)) if memo is not None and segmentwise else None

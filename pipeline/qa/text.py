@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from ..model import Code, Segment, Text
 
-__all__ = ["code_urls", "collapse", "same_text", "urls_of", "strip_untranslatable", "needs_no_translation",
+__all__ = ["code_like", "code_urls", "collapse", "same_text", "urls_of", "strip_untranslatable", "needs_no_translation",
            "visible_text", "LOCALE_IN_URL"]
 
 _SPACE = re.compile(r"\s+")
@@ -24,6 +24,7 @@ _IDENTIFIER = re.compile(
     | [a-z]+[A-Z][A-Za-z0-9]*                           # camelCase, iOS
     | [A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+                 # PascalCase: ExcelApi, TextCoercion
     | [A-Za-z]+[0-9][A-Za-z0-9]*                        # letters and digits: CL2, amd64
+    | [A-Za-z]+\(\d+\)                                    # a type with its size: char(9)
     | \b[A-Z]{2,6}s?\b                                  # acronyms and currency codes: API, USD
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                      # e-mail
     """)
@@ -31,8 +32,8 @@ _NUMBERISH = re.compile(r"[\d\s\W_]*")
 #: Characters an ``_IDENTIFIER`` match can hold (every branch consumes only these).
 _IDENT_CHARS = r"[\w.+\-@:/\\()]"
 #: What every ``_IDENTIFIER`` match contains: alnum-separator-alnum, a lower or digit then an upper
-#: letter, a letter then a digit, two upper letters, or ``@``.
-_IDENT_HINT = r"[A-Za-z0-9][_.:/\\-]+[A-Za-z0-9]|[a-z0-9][A-Z]|[A-Za-z][0-9]|[A-Z]{2}|@"
+#: letter, a letter then a digit, two upper letters, ``@``, or a letter, ``(`` and a digit.
+_IDENT_HINT = r"[A-Za-z0-9][_.:/\\-]+[A-Za-z0-9]|[a-z0-9][A-Z]|[A-Za-z][0-9]|[A-Z]{2}|@|[A-Za-z]\(\d"
 #: A whole run of ``_IDENT_CHARS`` that holds an ``_IDENT_HINT``: the only places where
 #: ``_IDENTIFIER`` can match.  No match crosses such a run's edges, and the characters around a
 #: run are not ``\w`` (as the ends of a string), so substituting run by run is the same as
@@ -109,6 +110,22 @@ def strip_untranslatable(text: str, do_not_translate: tuple[str, ...]) -> str:
 
 def _strip_identifiers(run: re.Match[str]) -> str:
     return _IDENTIFIER.sub(" ", run.group())
+
+
+#: Characters of code, markup, formulas and data (``=``, ``<tag>``, ``{"k": 1}``, ``x ^ y``, paths,
+#: ``%VAR%``), rare in prose, and command-line parameters (``-Name``).
+_CODE_CHARS = re.compile(r"""[=<>{}\[\]\\/|^~$#%@*+&;_"]|(?<![\w-])-[A-Za-z]""")
+
+
+def code_like(text: str) -> bool:
+    """Whether ``text`` has the shape of code or data rather than prose: one code character
+    (``=<>{}[]\\/|^~$#%@*+&;_"``, or the dash of a ``-Parameter``) for every 8 letters or fewer,
+    and at least two of them."""
+    found = len(_CODE_CHARS.findall(text))
+    if found < 2:
+        return False
+    letters = sum(c.isalpha() for c in text)
+    return found * 8 >= letters
 
 
 def has_letters(text: str) -> bool:

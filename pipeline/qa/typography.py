@@ -8,18 +8,27 @@ from collections.abc import Iterator
 from .findings import Finding
 from .registry import CheckContext, QaSegment, check
 
-__all__ = ["whitespace", "unpaired_brackets", "unbalanced"]
+__all__ = ["whitespace", "unpaired_brackets", "unbalanced", "marks"]
 
 _DOUBLE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
-#: Opening and closing characters; ‘’ are left out (’ is the French and English apostrophe).
-_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("“", "”"), ("「", "」"), ("『", "』"),
-          ("（", "）"), ("【", "】"), ("‹", "›"))
+#: Opening and closing characters (full-width ones are read as their ASCII forms); ‘’ are left
+#: out (’ is the French and English apostrophe).
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("「", "」"), ("『", "』"), ("【", "】"))
+#: Guillemets open either way: «French» and »German« are both paired.
+_EITHER_WAY = (("«", "»"), ("‹", "›"))
+#: Every double quotation mark is read as ``"``: German „…“ and „…", English “…”, a straight
+#: opener with a curly closer are all one pair.
 _SYMMETRIC = ('"',)
-_LIST_MARKER = re.compile(r"(?m)^\s*(?:\d+|[a-zA-Z])\)(?=\s|$)")
-#: Every character of ``_PAIRS`` and ``_SYMMETRIC``.
-_MARKS = re.compile("[" + re.escape("".join(o + c for o, c in _PAIRS) + "".join(_SYMMETRIC)) + "]")
-#: What a target needs for the check to look further (the marks, and ‘’„).
-_ANY_MARK = re.compile("[" + re.escape("()[]{}«»“”‘’「」『』（）【】‹›„\"") + "]")
+_WIDTH = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]", "｛": "{", "｝": "}",
+                        "“": '"', "”": '"', "„": '"', "‟": '"', "＂": '"'})
+#: A list marker ``1)`` or ``a)`` at a line start, before a space or a CJK letter.
+_LIST_MARKER = re.compile(r"(?m)^\s*(?:\d+|[a-zA-Z])\)(?=\s|$|[^\x00-\x7f])")
+#: Hebrew gershayim written as a straight quote inside a word (דוא"ל, ארה"ב): no quotation mark.
+_IN_WORD = re.compile('(?<=[\u05d0-\u05ea])["\u201d](?=[\u05d0-\u05ea])')
+#: Every character of the pairs and symmetric marks.
+_MARKS = re.compile("[" + re.escape("".join(o + c for o, c in _PAIRS + _EITHER_WAY) + "".join(_SYMMETRIC)) + "]")
+#: What a target needs for the check to look further (every mark before normalising).
+_ANY_MARK = re.compile("[" + re.escape("()[]{}«»“”‘’「」『』（）［］｛｝【】‹›„‟＂\"") + "]")
 
 
 def _edges(text: str) -> tuple[str, str]:
@@ -55,38 +64,54 @@ def whitespace(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
         yield seg.finding(ctx, ", ".join(problems) + " in target", problems=problems)
 
 
-def unbalanced(text: str) -> list[str]:
-    """The bracket and quote characters of ``text`` that have no partner."""
+def marks(text: str) -> list[str]:
+    """The bracket and quote marks of ``text`` as they are paired: full-width brackets as ASCII,
+    every double quote as ``"``; list markers and quotes inside a word (gershayim) left out."""
+    if '"' in text or "”" in text:
+        text = _IN_WORD.sub("", text)
+    text = text.translate(_WIDTH)
     if ")" in text:
         text = _LIST_MARKER.sub(" ", text)
-    marks = _MARKS.findall(text)  # the pairs are counted over these only: same result, far fewer steps
-    if not marks:
+    return _MARKS.findall(text)
+
+
+def unbalanced(text: str) -> list[str]:
+    """The bracket and quote characters of ``text`` that have no partner."""
+    found = marks(text)  # the pairs are counted over these only: same result, far fewer steps
+    if not found:
         return []
-    found = []
+    unpaired = []
     for open_, close in _PAIRS:
-        if open_ == "“" and "„" in text:  # German „…“: the closing mark is an English opener
-            continue
-        if open_ not in marks and close not in marks:
+        if open_ not in found and close not in found:
             continue
         depth = 0
-        for char in marks:
+        for char in found:
             if char == open_:
                 depth += 1
             elif char == close:
                 depth -= 1
                 if depth < 0:
-                    found.append(close)
+                    unpaired.append(close)
                     depth = 0
-        found.extend([open_] * depth)
+        unpaired.extend([open_] * depth)
+    for one, other in _EITHER_WAY:
+        surplus = found.count(one) - found.count(other)
+        unpaired.extend([one if surplus > 0 else other] * abs(surplus))
     for quote in _SYMMETRIC:
-        if marks.count(quote) % 2:
-            found.append(quote)
-    return found
+        if found.count(quote) % 2:
+            unpaired.append(quote)
+    return unpaired
 
 
 @check("unpaired-brackets", severity="warning")
 def unpaired_brackets(seg: QaSegment, ctx: CheckContext) -> Iterator[Finding]:
-    """Brackets or quotes without a partner in the target, when the source has them all paired."""
+    """Brackets or quotes without a partner in the target, when the source has them all paired.
+
+    Deliberately not flagged: quotation marks of another style that still pair up (German „…“
+    or „…", »…«, a straight opener and a curly closer), full-width brackets paired with ASCII
+    ones, Hebrew gershayim written as a straight quote inside a word (דוא"ל), list markers
+    (``1)``, ``a）``).
+    """
     target_text = seg.row.target_text
     if _ANY_MARK.search(target_text) is None:
         return

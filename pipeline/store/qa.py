@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
 from typing import Any
 
-from ..rows import AnomalyRow, FileRow, LengthRow, Located, OccurrenceRow, QaUnit, VariantRow
+from ..rows import AnomalyRow, FileRow, LengthRow, Located, OccurrenceRow, QaUnit, QaUnitKey, SourceUse, VariantRow
 from . import codec
 from .read import OCCURRENCE, Reader, occurrence_rows
 
 __all__ = ["QaQueries"]
 
+#: A unit as segment checks see it (:meth:`QaQueries.qa_units`).
+_QA_UNIT = ("SELECT key, id, target_locale, source_locale, source_raw, source_codes, target_raw, target_codes,"
+            " source_text, target_text FROM units")
+#: The units that occur in a locale's articles.
+_OF_LOCALE = "SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_id WHERE f.locale = ?"
 #: What the length-ratio check weighs: units that occur, with a long enough source and a target.
 #: The ratio must stay the expression of the ``units_by_length_ratio`` index (:mod:`.schema`).
 _RATIO = "CAST(length(target_text) AS REAL) / length(source_text)"
@@ -22,14 +29,37 @@ class QaQueries(Reader):
 
     def qa_units(self, locale: str) -> Iterator[QaUnit]:
         """Each unit that occurs in ``locale``'s articles, once: what segment checks look at."""
+        return self._qa_units(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE})", (locale,)))
+
+    def qa_unit_keys(self, locale: str) -> Iterator[QaUnitKey]:
+        """:meth:`qa_units`, the same units in the same order, without their decoded sides."""
+        for row in self._rows("SELECT key, id, source_raw, target_raw, source_text FROM units"
+                              f" WHERE id IN ({_OF_LOCALE})", (locale,)):
+            yield QaUnitKey(*row)
+
+    def qa_units_by_id(self, ids: list[int]) -> Iterator[QaUnit]:
+        """The units with these ids (in any order)."""
+        for at in range(0, len(ids), 500):
+            yield from self._qa_units(self.db.execute(
+                f"{_QA_UNIT} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids[at:at + 500]),)))
+
+    def _qa_units(self, rows: Iterable[Any]) -> Iterator[QaUnit]:
         decode = codec.decode
-        for key, unit_id, source_locale, source_raw, source_codes, target_raw, target_codes, source_text, \
-                target_text in self._rows(
-                "SELECT key, id, source_locale, source_raw, source_codes, target_raw, target_codes, source_text,"
-                " target_text FROM units WHERE id IN (SELECT o.unit_id FROM occurrences o"
-                " JOIN files f ON f.id = o.file_id WHERE f.locale = ?)", (locale,)):
+        for key, unit_id, locale, source_locale, source_raw, source_codes, target_raw, target_codes, source_text, \
+                target_text in rows:
             yield QaUnit(key, unit_id, locale, source_locale, source_raw, target_raw, source_text, target_text,
                          decode(source_raw, source_codes), decode(target_raw, target_codes))
+
+    def qa_short_source_uses(self, max_chars: int) -> Iterator[SourceUse]:
+        """For every source text of at most ``max_chars`` characters that some occurring unit
+        has, per target locale: in how many units it is left identical and in how many it is
+        translated.  Ordered by source text, then locale."""
+        for row in self._rows(
+                "SELECT source_text, target_locale, SUM(trim(target_text) = trim(source_text)),"
+                " SUM(trim(target_text) != trim(source_text))"
+                " FROM units WHERE repetitions > 0 AND length(source_text) BETWEEN 1 AND ? GROUP BY 1, 2 ORDER BY 1, 2",
+                (max_chars,)):
+            yield SourceUse(*row)
 
     def qa_occurrences(self, locale: str) -> Iterator[Located]:
         """Where ``locale``'s units occur, in corpus order (path, then position)."""

@@ -1,0 +1,1 @@
+"""Evaluations of tmpipe's output quality on labelled data (``make qa-eval``)."""
