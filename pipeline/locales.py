@@ -1,11 +1,12 @@
-"""BCP 47 language tags: normalising case and finding a file's locale in its path."""
+"""BCP 47 language tags: normalising case, finding a file's locale in its path, and telling whether
+a folder name outside the corpus (a repository's, ``docs.ja-jp``) names one."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-__all__ = ["is_tag", "normalize_tag", "locale_from_path", "language_of"]
+__all__ = ["is_tag", "normalize_tag", "locale_from_path", "locale_of_name", "language_of"]
 
 _LOCALE = re.compile(r"(?i)^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))$")
 _SUFFIX = re.compile(r"(?i)\.([a-z]{2,3}(?:[-_][a-z]{4})?[-_](?:[a-z]{2}|\d{3}))$")
@@ -54,6 +55,46 @@ def locale_from_path(parts: Sequence[str]) -> str | None:
         found = _as_locale(folder)
         if found:
             return found
+    return None
+
+
+#: ISO 639-1 language codes and ISO 3166-1 alpha-2 region codes: a folder name outside the corpus
+#: is a locale only when it is made of registered ones (``ci-ja`` is not; ``fr-fr`` is).
+_LANGUAGES = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee
+el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is
+it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms
+mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk
+sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
+yo za zh zu""".split())
+_REGIONS = frozenset("""
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY
+BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK
+FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR
+IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK
+ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
+PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF
+TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW""".split())
+
+
+def _registered(tag: str) -> bool:
+    """Whether a ``language[-Script]-REGION`` tag uses a registered language (two letters, or three
+    with a registered region) and region (or a UN M.49 number such as ``419``)."""
+    match = _LOCALE.match(tag)
+    if not match:
+        return False
+    language, _, region = match.groups()
+    region_ok = region.isdigit() or region.upper() in _REGIONS
+    return region_ok and (language.lower() in _LANGUAGES or len(language) == 3)
+
+
+def locale_of_name(name: str) -> str | None:
+    """The locale a folder name outside the corpus names: the whole name (``fr-fr``) or its
+    ``.``-suffix (``docs.ja-jp``, ``OfficeDocs-SkypeForBusiness-pr.fr-FR``), made of registered
+    codes; None for any other name (``ci-ja``, ``docs``)."""
+    for candidate in (name, name.rsplit(".", 1)[-1] if "." in name else None):
+        if candidate and _registered(candidate):
+            return normalize_tag(candidate)
     return None
 
 

@@ -29,10 +29,15 @@ __all__ = [
     "Text",
     "Unpaired",
     "SOURCE_LOCALE",
+    "OWN_LOCALE",
+    "NO_LOCALE",
 ]
 
 #: The language of the ``sxs-lookup`` twin spans in Microsoft Docs articles.
 SOURCE_LOCALE = "en-US"
+
+#: ``DocumentMeta.locale_from`` of an article that names its locale itself, and of one that has none.
+OWN_LOCALE, NO_LOCALE = "article", "none"
 
 CodeKind = Literal["begin", "end", "standalone"]
 Origin = Literal["span", "aligned"]
@@ -168,6 +173,10 @@ class DocumentMeta:
     """``ms.lasthandoff``: the date of the last hand-off (as written, MM/DD/YYYY)."""
     source_locale: str = SOURCE_LOCALE
     """Locale of the English twins."""
+    locale_from: str = OWN_LOCALE
+    """Where ``locale`` comes from: ``article`` (its ``ms.contentlocale``, a locale folder or a file
+    name suffix), else its corpus root's (``--locale``, ``folder name``, ``other articles``), or
+    ``none`` when nothing says (``und``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,17 +23,25 @@ class Registry(dict[str, T]):
         super().__init__()
         self.kind = kind
         """What the names name, for messages (``export format``, ``QA check``)."""
+        self.descriptions: dict[str, str] = {}
+        """What each item is, for people (``tmpipe formats``)."""
 
-    def add(self, name: str, item: T) -> T:
+    def add(self, name: str, item: T, description: str = "") -> T:
         """Register ``item`` under ``name``; a name can be registered once."""
         if name in self:
             raise ValueError(f"{self.kind} {name!r} registered twice")
         self[name] = item
+        self.descriptions[name] = description
         return item
 
-    def register(self, name: str) -> Callable[[T], T]:
+    def register(self, name: str, description: str = "") -> Callable[[T], T]:
         """Decorator form of :meth:`add`."""
-        return lambda item: self.add(name, item)
+        return lambda item: self.add(name, item, description)
+
+    def description(self, name: str) -> str:
+        """What ``name`` is, for people (its registered description, else its docstring's first line)."""
+        doc = (getattr(self[name], "__doc__", None) or "").strip().split("\n")[0]
+        return self.descriptions.get(name) or doc
 
     def lookup(self, name: str) -> T:
         """The item registered as ``name``; an unknown name is an error listing the valid ones."""

@@ -16,17 +16,17 @@ import hashlib
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import OutputError
+from .errors import InputError, OutputError
 from .model import Code, Document, Segment, Text
 
-__all__ = ["MIGRATIONS", "DocRows", "Store", "UnitRow", "SegmentRow", "codes_from_json", "doc_rows", "open_store"]
+__all__ = ["MIGRATIONS", "READER_INDEXES", "DocRows", "Store", "UnitRow", "SegmentRow", "codes_from_json", "doc_rows", "open_store"]
 
 _INITIAL = """
 CREATE TABLE files (
@@ -153,7 +153,7 @@ _UNITS_UNUSED = "CREATE INDEX units_unused ON units (id) WHERE repetitions <= 0"
 #: one): :meth:`Store.defer_indexes` drops them while many articles are written,
 #: :meth:`Store.restore_indexes` builds them again in one sorted pass, which costs a fraction of
 #: keeping them up to date row by row.
-_READER_INDEXES = {"units_by_source_text": _UNITS_BY_SOURCE_TEXT, "units_by_target_text": _UNITS_BY_TARGET_TEXT,
+READER_INDEXES = {"units_by_source_text": _UNITS_BY_SOURCE_TEXT, "units_by_target_text": _UNITS_BY_TARGET_TEXT,
                    "units_by_length_ratio": _UNITS_BY_LENGTH_RATIO, "units_by_first": _UNITS_BY_FIRST,
                    "units_unused": _UNITS_UNUSED}
 
@@ -169,6 +169,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0008_units_by_length_ratio", _UNITS_BY_LENGTH_RATIO),
     ("0009_units_by_first", _UNITS_BY_FIRST),
     ("0010_units_unused", _UNITS_UNUSED),
+    ("0011_files_locale_from", "ALTER TABLE files ADD COLUMN locale_from TEXT"),
+    ("0012_roots", "CREATE TABLE roots (prefix TEXT PRIMARY KEY, path TEXT NOT NULL)"),
 )
 
 #: Recounts the units whose occurrences changed (ids in the connection's temporary ``touched_units``)
@@ -283,7 +285,7 @@ class DocRows(NamedTuple):
     path: str
     """The article's path (the ``files.path`` key)."""
     file: tuple[Any, ...]
-    """``files`` columns from ``path`` to ``lasthandoff``."""
+    """``files`` columns from ``path`` to ``lasthandoff``, then ``locale_from``."""
     units: list[tuple[Any, ...]]
     """Per pair, ``units`` columns from ``key`` to ``target_codes``."""
     occurrences: list[tuple[Any, ...]]
@@ -311,7 +313,7 @@ def doc_rows(doc: Document) -> DocRows:
     return DocRows(
         meta.path,
         (meta.path, locale, source_locale, doc.sha256, doc.size, doc.occurrences, meta.translation_type,
-         meta.source_commit, meta.openlocfilehash, meta.locfileid, meta.lasthandoff),
+         meta.source_commit, meta.openlocfilehash, meta.locfileid, meta.lasthandoff, meta.locale_from),
         units, occurrences,
         [(a.line, a.kind, a.message, a.snippet, a.id, a.ttu) for a in doc.anomalies],
         [(u.field, u.text, u.line) for u in doc.unpaired])
@@ -361,8 +363,8 @@ class Store:
         db = self.db
         file_id = db.execute(
             "INSERT INTO files (path, locale, source_locale, sha256, size, occurrences, translation_type,"
-            " source_commit, openlocfilehash, locfileid, lasthandoff, extracted_at, stat)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (*rows.file, now, rows.stat)).lastrowid
+            " source_commit, openlocfilehash, locfileid, lasthandoff, locale_from, extracted_at, stat)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*rows.file, now, rows.stat)).lastrowid
         if rows.units:
             db.executemany(
                 "INSERT INTO units (key, source_locale, target_locale, source_raw, target_raw, source_text,"
@@ -424,13 +426,16 @@ class Store:
         brings them back with everything else); :meth:`restore_indexes` must follow."""
         if not self.db.in_transaction:
             self.db.execute("BEGIN")
-        for name in _READER_INDEXES:
+        for name in READER_INDEXES:
             self.db.execute(f"DROP INDEX IF EXISTS {name}")
 
-    def restore_indexes(self) -> None:
-        """Build the indexes :meth:`defer_indexes` dropped (those that exist are left alone)."""
-        for sql in _READER_INDEXES.values():
+    def restore_indexes(self, done: Callable[[str], None] | None = None) -> None:
+        """Build the indexes :meth:`defer_indexes` dropped (those that exist are left alone);
+        ``done(name)`` after each."""
+        for name, sql in READER_INDEXES.items():
             self.db.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+            if done:
+                done(name)
 
     def prune_units(self) -> int:
         """Delete units no occurrence refers to any more."""
@@ -569,25 +574,78 @@ class Store:
         for locale in [target_locale] if target_locale else self.locales():
             yield from self._rows("SELECT * FROM segments WHERE locale = ? ORDER BY file, seq", (locale,))
 
+    #: The per-locale and total counts of :meth:`summary`.
+    SUMMARY_COUNTS = ("files", "occurrences", "pairs", "anomalies", "occurrences_in_anomalies", "units", "mt_units")
+
     def summary(self) -> dict[str, Any]:
-        """Counts for the manifest: files, occurrences, pairs, anomalies, per locale."""
+        """Counts for the manifest, per locale and in all: files, occurrences, pairs, anomalies (each
+        one: they add up to ``anomalies_by_kind``), the occurrences those anomalies hold (so that
+        ``occurrences = pairs + occurrences_in_anomalies``), units and machine-translation-only
+        units; ``locale_from``: how many articles took their locale from their corpus root (or none)."""
         by_locale: dict[str, dict[str, Any]] = {}
         for locale, files, occurrences in self.db.execute(
                 "SELECT locale, COUNT(*), SUM(occurrences) FROM files GROUP BY locale ORDER BY locale"):
-            by_locale[locale] = {"files": files, "occurrences": occurrences, "pairs": 0,
-                                 "anomalies": 0, "units": 0}
+            by_locale[locale] = dict.fromkeys(self.SUMMARY_COUNTS, 0)
+            by_locale[locale].update(files=files, occurrences=occurrences)
         for locale, pairs in self.db.execute(
                 "SELECT f.locale, COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id GROUP BY 1"):
             by_locale[locale]["pairs"] = pairs
-        for locale, ttu in self.db.execute(
-                "SELECT f.locale, SUM(a.ttu) FROM anomalies a JOIN files f ON f.id = a.file_id GROUP BY 1"):
-            by_locale[locale]["anomalies"] = ttu
-        for locale, units in self.db.execute("SELECT target_locale, COUNT(*) FROM units GROUP BY 1"):
-            by_locale.setdefault(locale, {})["units"] = units
+        for locale, anomalies, ttu in self.db.execute(
+                "SELECT f.locale, COUNT(*), SUM(a.ttu) FROM anomalies a JOIN files f ON f.id = a.file_id GROUP BY 1"):
+            by_locale[locale].update(anomalies=anomalies, occurrences_in_anomalies=ttu)
+        for locale, units, mt_units in self.db.execute(
+                "SELECT target_locale, COUNT(*), COUNT(*) FILTER (WHERE mt_repetitions = repetitions)"
+                " FROM units GROUP BY 1"):
+            by_locale.setdefault(locale, dict.fromkeys(self.SUMMARY_COUNTS, 0)).update(units=units, mt_units=mt_units)
         kinds = dict(self.db.execute("SELECT kind, COUNT(*) FROM anomalies GROUP BY kind ORDER BY kind"))
-        total = {key: sum(v.get(key, 0) or 0 for v in by_locale.values())
-                 for key in ("files", "occurrences", "pairs", "anomalies", "units")}
-        return {**total, "anomalies_by_kind": kinds, "by_locale": by_locale}
+        total = {key: sum(v.get(key, 0) or 0 for v in by_locale.values()) for key in self.SUMMARY_COUNTS}
+        borrowed = dict(self.db.execute(
+            "SELECT locale_from, COUNT(*) FROM files WHERE locale_from IS NOT NULL AND locale_from != 'article'"
+            " GROUP BY 1 ORDER BY 1"))
+        return {**total, "anomalies_by_kind": kinds, "by_locale": by_locale, "locale_from": borrowed}
+
+    # -- the locales of articles that name none (issue 14) ---------------------
+
+    def own_locales(self, prefix: str = "") -> list[str]:
+        """The locales the articles whose paths start with ``prefix`` name themselves, sorted."""
+        return [locale for (locale,) in self.db.execute(
+            "SELECT DISTINCT locale FROM files WHERE substr(path, 1, ?) = ? AND locale != 'und'"
+            " AND (locale_from IS NULL OR locale_from = 'article') ORDER BY 1", (len(prefix), prefix))]
+
+    def borrowed_locales(self, prefix: str = "") -> dict[str, tuple[str, str]]:
+        """``{path: (locale, locale_from)}`` of the articles under ``prefix`` that name no locale."""
+        return {path: (locale, source) for path, locale, source in self.db.execute(
+            "SELECT path, locale, locale_from FROM files WHERE substr(path, 1, ?) = ?"
+            " AND locale_from IS NOT NULL AND locale_from != 'article'", (len(prefix), prefix))}
+
+    def unit_count(self) -> int:
+        """How many units the TM holds."""
+        return int(self.db.execute("SELECT COUNT(*) FROM units").fetchone()[0])
+
+    def set_roots(self, roots: Iterable[tuple[str, str]]) -> None:
+        """Record the corpus roots of the last build: ``(prefix of their articles' paths, folder)``."""
+        self.db.execute("DELETE FROM roots")
+        self.db.executemany("INSERT INTO roots (prefix, path) VALUES (?, ?)", roots)
+
+    def root_prefixes(self) -> list[str]:
+        """What the articles' paths start with, one per corpus root (``[""]`` for a single root)."""
+        return [prefix for (prefix,) in self.db.execute("SELECT prefix FROM roots ORDER BY prefix")] or [""]
+
+    def has_pairs(self) -> bool:
+        """Whether the TM holds at least one pair."""
+        return self.db.execute("SELECT EXISTS (SELECT 1 FROM occurrences)").fetchone()[0] == 1
+
+    def remove_empty_unlocalized(self) -> list[str]:
+        """Forget the files that are no article: no locale, no ``data-ttu-id``, no front matter text
+        and nothing to report; returns their paths."""
+        paths = [path for (path,) in self.db.execute(
+            "SELECT path FROM files f WHERE locale = 'und' AND occurrences = 0"
+            " AND NOT EXISTS (SELECT 1 FROM anomalies a WHERE a.file_id = f.id)"
+            " AND NOT EXISTS (SELECT 1 FROM unpaired u WHERE u.file_id = f.id) ORDER BY path")]
+        self.remove(paths)
+        return paths
+
+    # -- end of issue 14's block -----------------------------------------------
 
     def anomalies(self) -> Iterator[tuple[str, str, int, str, str, str, str | None]]:
         """``(locale, file, line, kind, message, snippet, seg_id)`` for every anomaly."""
@@ -669,10 +727,15 @@ def open_store(path: Path | str, *, readonly: bool = False) -> Store:
     """Open (creating and migrating if needed) the TM at ``path``."""
     path = Path(path)
     try:
-        if readonly:
+        if readonly:  # a TM to read is an input: missing or not a TM is bad input (exit 2)
             if not path.is_file():
-                raise OutputError(f"{path}: no such translation memory")
+                raise InputError(f"{path}: no such translation memory")
             db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                db.execute("SELECT 1 FROM files LIMIT 1").fetchall()
+            except sqlite3.Error as exc:
+                db.close()
+                raise InputError(f"{path}: not a tmpipe translation memory ({exc})") from exc
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path, isolation_level="DEFERRED")

@@ -68,7 +68,8 @@ def test_units_are_deduplicated_with_repetition_counts(corpus: Path, tmp_path: P
     ]
     assert len(segments) == 5
     assert firsts == [("No", "Non", "fr-FR/a.md", 1), ("Yes", "Oui", "fr-FR/a.md", 0), ("Yes", "はい", "ja-JP/a.md", 0)]
-    assert summary["by_locale"]["fr-FR"] == {"files": 2, "occurrences": 4, "pairs": 4, "anomalies": 0, "units": 2}
+    assert summary["by_locale"]["fr-FR"] == {"files": 2, "occurrences": 4, "pairs": 4, "anomalies": 0,
+                                             "occurrences_in_anomalies": 0, "units": 2, "mt_units": 0}
 
 
 def test_rerun_is_idempotent_and_skips_unchanged_files(corpus: Path, tmp_path: Path) -> None:
@@ -219,8 +220,8 @@ def test_anomalies_and_unpaired_text_are_stored(tmp_path: Path) -> None:
 
 
 def test_readonly_open_of_a_missing_tm_is_a_clear_error(tmp_path: Path) -> None:
-    from pipeline.errors import OutputError
-    with pytest.raises(OutputError, match="no such translation memory"):
+    from pipeline.errors import InputError
+    with pytest.raises(InputError, match="no such translation memory"):
         open_store(tmp_path / "none.sqlite", readonly=True)
 
 

@@ -96,7 +96,7 @@ def _swap(staging: Path, final: Path, old: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-@exporter("parquet-dataset")
+@exporter("parquet-dataset", description="the tables as a Hive-partitioned Parquet dataset by target locale (dataset/)")
 def write_dataset(ctx: ExportContext) -> Iterator[Output]:
     """``dataset/{segments,units}/target_locale=xx-YY/part-0.parquet``: the TM for Spark, DuckDB, Dask."""
     pa, pq = pyarrow()

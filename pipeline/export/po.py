@@ -79,7 +79,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from .. import __version__
+from .. import __version__, progress
 from ..store import SegmentRow
 from .common import Cleaner, file_stem, language_tag, signature_text, timestamp, unique_id
 from .registry import ExportContext, Output, exporter
@@ -325,6 +325,7 @@ def _catalogue(ctx: ExportContext, rel: str, header: str, source_locale: str, ta
             key = _fragment_key(sha, _keys(recorded[1]), colliding) if recorded else None
             plan.append((path, sha, key if key and doc.reusable(path, key) else None))
         rows = ctx.store.article_segments(target_locale, [path for path, _, key in plan if key is None])
+        progress.expect(len(plan))
         doc.write(header)
         totals = [0, 0, 0]
         repeats = _Repeats()
@@ -339,10 +340,11 @@ def _catalogue(ctx: ExportContext, rel: str, header: str, source_locale: str, ta
                 totals[at] += info[at]
             for digest in _keys(info):
                 repeats.add(digest)
+            progress.advance()
     return totals, colliding, repeats.repeated()
 
 
-@exporter("po", per_locale=True)
+@exporter("po", per_locale=True, description="gettext PO catalogue per target locale, MT entries fuzzy (po/fr-FR.po)")
 def write_po(ctx: ExportContext) -> Iterator[Output]:
     """``po/<tgt>.po`` per target locale: every occurrence, msgctxt = segment id (each article's
     entries copied from the previous build's file when they are unchanged)."""

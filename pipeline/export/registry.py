@@ -75,9 +75,10 @@ PER_LOCALE: set[str] = set()
 get_exporter = EXPORTERS.lookup
 
 
-def exporter(name: str, *, per_locale: bool = False) -> Callable[[Exporter], Exporter]:
+def exporter(name: str, *, per_locale: bool = False, description: str = "") -> Callable[[Exporter], Exporter]:
     """Register a writer as format ``name``; ``per_locale``: it writes each target locale's files
-    apart and honours ``ctx.locales``, so a build may run it as one task per locale."""
+    apart and honours ``ctx.locales``, so a build may run it as one task per locale;
+    ``description``: what it writes, for people (``tmpipe formats``)."""
     if per_locale:
         PER_LOCALE.add(name)
-    return EXPORTERS.register(name)
+    return EXPORTERS.register(name, description)

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .. import __version__, code_digest
+from .. import __version__, code_digest, progress
 from ..atomic import atomic_open, atomic_path
 from ..errors import OutputError
 from ..store import SegmentRow, Store
@@ -269,6 +269,7 @@ def each_article(doc: Splicer, store: Store, source_locale: str, target_locale: 
     plan = store.articles(target_locale, source_locale)
     stale = [path for path, key in plan if not doc.reusable(path, key)]
     rows = store.article_segments(target_locale, stale)
+    progress.expect(len(plan))
     for number, (path, key) in enumerate(plan, 1):
         values = holes(number)
         info = doc.reuse(path, key, values)
@@ -277,4 +278,5 @@ def each_article(doc: Splicer, store: Store, source_locale: str, target_locale: 
             assert got == path, (got, path)
             text, info = render(occurrences)
             doc.add(path, key, text, values, info)
+        progress.advance()
         yield info

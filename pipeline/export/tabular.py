@@ -33,6 +33,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from .. import progress
 from ..atomic import atomic_path
 from ..store import SegmentRow, Store, UnitRow
 from .registry import ExportContext, Output, exporter
@@ -87,8 +88,11 @@ def _segment_groups(store: Store) -> Iterator[Group]:
                            len(occurrences)))
             sources.add(source_locale)
 
+        progress.expect(len(pieces))
+
         def load(paths: list[str], locale: str = locale) -> Iterator[Rows]:
             for _, rows in store.article_segment_tuples(locale, paths):
+                progress.advance()
                 yield rows
         yield Group(locale, frozenset(sources), pieces, load)
 
@@ -101,8 +105,11 @@ def _unit_groups(store: Store) -> Iterator[Group]:
             pieces.append((path, _key(source_locale, target_locale, units[0][1], [row[2:] for row in units]),
                            len(units)))
 
+        progress.expect(len(pieces))
+
         def load(paths: list[str], pair: tuple[str, str] = (source_locale, target_locale)) -> Iterator[Rows]:
             for _, rows in store.article_first_units(*pair, paths):
+                progress.advance()
                 yield rows
         yield Group(target_locale, frozenset({source_locale}), pieces, load)
 
@@ -119,7 +126,7 @@ def _csv(rows: Rows | list[list[str]]) -> str:
     return text.getvalue()
 
 
-@exporter("csv")
+@exporter("csv", description="segments.csv (one row per occurrence) and units.csv (one per unit)")
 def write_csv(ctx: ExportContext) -> Iterator[Output]:
     """``segments.csv`` and ``units.csv``: UTF-8, header row, RFC 4180 quoting."""
     for table in tables(ctx):
@@ -199,7 +206,7 @@ def write_runs(pa: Any, writer: Any, schema: Any, groups: Iterable[Group], old: 
     return count, written
 
 
-@exporter("parquet")
+@exporter("parquet", description="segments.parquet and units.parquet, the same tables as CSV")
 def write_parquet(ctx: ExportContext) -> Iterator[Output]:
     """``segments.parquet`` and ``units.parquet``, one row group per run of pieces (needs pyarrow)."""
     pa, pq = pyarrow()

@@ -42,7 +42,7 @@ from hashlib import blake2b
 from itertools import groupby
 from typing import Any
 
-from .. import __version__
+from .. import __version__, progress
 from ..extract.inline import parse_segment
 from ..model import Code, Run, Text
 from ..store import UnitRow
@@ -409,6 +409,7 @@ def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stam
     try:
         writers[False] = _TmxWriter(ctx, f"tmx/{name}", src, stamp, {"x-tmpipe-target-locale": tgt}, layout_key)
         store = ctx.store
+        progress.expect(lambda: store.article_count(target_locale))  # the articles (some show no unit first)
         for path, group in groupby(store.first_unit_keys(source_locale, target_locale), key=_PATH):
             keys = list(group)
             # the article's content, and the units it shows first with their counts: every field
@@ -421,6 +422,7 @@ def _write_pair(ctx: ExportContext, source_locale: str, target_locale: str, stam
                     writers[True] = _TmxWriter(ctx, f"tmx/mt/{name}", src, stamp, {
                         "x-tmpipe-target-locale": tgt, "x-tmpipe-content": "machine translation only"}, layout_key)
                 writers[mt].fragment(path, key, functools.partial(part.tus, mt, src_tuv, tgt_tuv, candidates), reuse)
+            progress.advance()
     except BaseException as exc:
         for writer in writers.values():
             writer.abort(exc)
@@ -507,7 +509,7 @@ def _write_multilingual(ctx: ExportContext, stamp: str, candidates: _Candidates)
     return _output(writer, srclang if srclang != "*all*" else None, None, multilingual=True)
 
 
-@exporter("tmx", per_locale=True)
+@exporter("tmx", per_locale=True, description="TMX 1.4b translation memory per target locale (tmx/en-US_fr-FR.tmx; --split-mt, --multilingual)")
 def write_tmx(ctx: ExportContext) -> Iterator[Output]:
     """``tmx/<src>_<tgt>.tmx`` per locale pair (+ ``tmx/mt/…``, ``tmx/multilingual.tmx``)."""
     stamp = timestamp().strftime("%Y%m%dT%H%M%SZ")

@@ -170,7 +170,7 @@ def _article(rows: list[SegmentRow], src: str, tgt: str) -> tuple[str, list[int]
     return "".join(parts), [len(rows), clean.count]
 
 
-@exporter("xliff-1.2", per_locale=True)
+@exporter("xliff-1.2", per_locale=True, description="XLIFF 1.2 per target locale, one <file> per article (xliff-1.2/en-US_fr-FR.xlf)")
 def write_xliff12(ctx: ExportContext) -> Iterator[Output]:
     """``xliff-1.2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article
     (copied from the previous build's file when the article is unchanged)."""

@@ -228,7 +228,7 @@ def _article(rows: list[SegmentRow]) -> tuple[str, list[int]]:
     return "".join(parts), [len(rows), clean.count, cps]
 
 
-@exporter("xliff-2", per_locale=True)
+@exporter("xliff-2", per_locale=True, description="XLIFF 2.1 per target locale, one <file> per article (xliff-2/en-US_fr-FR.xlf)")
 def write_xliff2(ctx: ExportContext) -> Iterator[Output]:
     """``xliff-2/<src>_<tgt>.xlf`` per locale pair: every occurrence, one ``<file>`` per article
     (copied from the previous build's file when the article is unchanged)."""

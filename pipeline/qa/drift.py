@@ -20,13 +20,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .. import progress
 from ..store import Store
 from ..english import EnglishTree, no_space, sentences
 from .findings import Finding
 from .registry import CheckContext, check
 from .text import collapse
 
-__all__ = ["source_drift", "closest", "word_diff"]
+__all__ = ["source_drift", "closest", "word_diff", "MIN_SIMILARITY"]
 
 _WORDS = re.compile(r"\S+")
 _TOKENS = re.compile(r"\w+|[^\w\s]")
@@ -69,9 +70,9 @@ def closest(source: str, candidates: list[str]) -> tuple[str | None, float]:
     return best, round(best_ratio, 3)
 
 
-def _tree(ctx: CheckContext) -> EnglishTree:
+def _tree(ctx: CheckContext, store: Store) -> EnglishTree:
     if "english-tree" not in ctx.cache:
-        ctx.cache["english-tree"] = EnglishTree(ctx.english)  # type: ignore[arg-type]
+        ctx.cache["english-tree"] = EnglishTree(ctx.english, prefixes=store.root_prefixes())  # type: ignore[arg-type]
     return ctx.cache["english-tree"]  # type: ignore[no-any-return]
 
 
@@ -80,10 +81,15 @@ def _file_finding(ctx: CheckContext, severity: Any, locale: str, file: str, mess
     return Finding(ctx.info.id, severity, locale, file, 0, None, "", "", message, extra, key=extra["reason"])
 
 
-@check("source-drift", severity="warning", scope="corpus", needs="english", min_similarity=0.0)
+#: Below this similarity the closest current sentence is not the drifted source's new wording but
+#: some other sentence: the finding says "no close sentence" instead of proposing it.
+MIN_SIMILARITY = 0.5
+
+
+@check("source-drift", severity="warning", scope="corpus", needs="english", min_similarity=MIN_SIMILARITY)
 def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
     """Source no longer occurs in the current English article (the English changed after translation)."""
-    tree = _tree(ctx)
+    tree = _tree(ctx, store)
     commits = {path: commit for path, _, commit, _ in store.qa_files()}
     per_file: dict[str, dict[str, Any]] = ctx.cache.setdefault("report:source-drift", {})
     for file, rows in itertools.groupby(store.segments(), key=lambda r: (r.locale, r.file)):
@@ -94,12 +100,14 @@ def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
         per_file[path] = stats
         if english is None:
             stats["segments"] = sum(1 for _ in rows)
+            progress.advance(stats["segments"])
             yield _file_finding(ctx, "info", locale, path, "no English article matches this file in "
                                 f"{ctx.english}; drift not checked", reason="no-english")
             continue
         article = tree.article(english)
         for row in rows:
             stats["segments"] += 1
+            progress.advance()
             flat = collapse(row.source_raw)
             if not flat or flat in article["flat"] or no_space(row.source_raw) in article["bare"]:
                 continue
@@ -110,7 +118,9 @@ def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
                 article["closest"][flat] = closest(flat, article["sentences"])
             best, similarity = article["closest"][flat]
             if best is None or similarity < ctx.options["min_similarity"]:
-                message, diff = "source no longer in the English article (nothing similar left)", []
+                message = (f"source no longer in the English article, and no close sentence there (closest"
+                           f" similarity {similarity:.2f} < {ctx.options['min_similarity']:.2f})")
+                best, diff = None, []
             else:
                 message = (f"source changed in the English article (similarity {similarity:.2f}); "
                            f"now: {best[:120]}")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, progress
 from ..store import Store
 from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
@@ -126,8 +126,12 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext], c
         rows = list(rows)
         known = cache.units(locale, [row[0] for row in rows])
     kept: list[tuple[bytes, str | None]] = []
+    checked = 0
     for key, source_raw, target_raw, source_text, target_text, source_locale, unit_id, source_codes, target_codes in (
             rows):
+        checked += 1
+        if checked % 256 == 0:
+            progress.advance(256)
         stored = known.get(key)
         if stored is not None:
             try:
@@ -150,6 +154,7 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext], c
                 kept.clear()
     if cache is not None:
         cache.keep(locale, kept)
+    progress.advance(checked % 256)
     return found
 
 
@@ -317,6 +322,8 @@ def _findings(store: Store, contexts: list[CheckContext], cache: QaCache | None 
     for ctx in contexts:
         if ctx.info.scope != "corpus":
             continue
+        if not ctx.info.needs:
+            progress.advance()  # a corpus check, counted as it starts (those with a need count occurrences)
         parts = ctx.info.parts
         if cache is None or parts is None:
             yield from ctx.info.func(store, ctx)
@@ -356,6 +363,10 @@ def checking(store: Store, config: QaConfig, *, english: Path | None = None, bas
     skipped: dict[str, str] = {}
     contexts = _contexts(config, english, baseline, skipped)
     tally = Tally(config, suppressed, keep_all)
+    # the units of the segment pass, a step per corpus check, and every occurrence for the checks
+    # against an outside input (--english, --baseline), which walk them all
+    progress.expect(lambda: store.unit_count() + sum(
+        sum(store.pairs_by_locale().values()) if ctx.info.needs else 1 for ctx in contexts if ctx.info.scope == "corpus"))
     qa_cache = QaCache(cache, store) if cache is not None else None
     # closed here, not when collected: a run that stops leaves the cache it found
     with closing(qa_cache or _Nothing()):

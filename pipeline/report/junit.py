@@ -65,7 +65,7 @@ def _by_check(ctx: ReportContext, previous: dict[str, list[Any]]
     return by_check, fragments
 
 
-@report("junit")
+@report("junit", "qa/junit.xml: a testsuite per check, a testcase per file, for CI test views")
 def write_junit(ctx: ReportContext) -> Iterator[Output]:
     """Write ``qa/junit.xml``."""
     name = "junit.xml"

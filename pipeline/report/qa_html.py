@@ -221,7 +221,7 @@ def render_html(ctx: ReportContext) -> str:
     return _head(ctx) + rows + _END
 
 
-@report("qa-html")
+@report("qa-html", "qa/qa.html: one self-contained page with charts, a filterable table and word diffs")
 def write_qa_html(ctx: ReportContext) -> Iterator[Output]:
     """Write ``qa/qa.html``: the head, then the rows of each part (see .fragments)."""
     name = "qa.html"

@@ -17,7 +17,7 @@ SCHEMA_VERSION = 1
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
-@report("qa-json")
+@report("qa-json", "qa/qa.json: the summary and every listed finding (schema in docs/qa-json.md)")
 def write_qa_json(ctx: ReportContext) -> Iterator[Output]:
     """Write ``qa/qa.json``: ``{"schema", "signature", "checks", "summary", "findings": [...]}``."""
     name = "qa.json"

@@ -83,7 +83,7 @@ def render_markdown(ctx: ReportContext, top: int = 15) -> str:
     return "\n".join(lines)
 
 
-@report("qa-markdown")
+@report("qa-markdown", "qa/qa.md: counts per check and severity, for a CI job summary")
 def write_qa_markdown(ctx: ReportContext) -> Iterator[Output]:
     """Write ``qa/qa.md``."""
     name = "qa.md"

@@ -53,7 +53,8 @@ class ReportContext:
     def output(self, name: str, format: str, **extra: Any) -> Output:
         """The manifest entry of a report file written to ``path(name)``."""
         return Output(f"{self.folder}/{name}", format, self.count, extra={
-            "findings": self.summary["findings"], "suppressed": self.summary["suppressed"], **extra})
+            "findings": self.summary["findings"], "suppressed": self.summary["suppressed"],
+            "by_severity": self.summary["by_severity"], **extra})
 
 
 Reporter = Callable[[ReportContext], Iterator[Output]]

@@ -44,7 +44,7 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
             "partialFingerprints": {"tmpipeFinding/v1": finding.fingerprint}, "properties": properties}
 
 
-@report("sarif")
+@report("sarif", "qa/qa.sarif: SARIF 2.1.0 for code-scanning views, file:line from the corpus root")
 def write_sarif(ctx: ReportContext) -> Iterator[Output]:
     """Write ``qa/qa.sarif``."""
     name = "qa.sarif"
