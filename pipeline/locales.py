@@ -78,14 +78,14 @@ TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF
 
 
 def _registered(tag: str) -> bool:
-    """Whether a ``language[-Script]-REGION`` tag uses a registered language (two letters, or three
-    with a registered region) and region (or a UN M.49 number such as ``419``)."""
+    """Whether a ``language[-Script]-REGION`` tag uses a registered two-letter language and a
+    registered region (or a UN M.49 number such as ``419``).  Three-letter languages are not
+    taken from names: ``ent-fr``, ``doc-de`` are folder names far more often (``--locale`` gives one)."""
     match = _LOCALE.match(tag)
     if not match:
         return False
     language, _, region = match.groups()
-    region_ok = region.isdigit() or region.upper() in _REGIONS
-    return region_ok and (language.lower() in _LANGUAGES or len(language) == 3)
+    return language.lower() in _LANGUAGES and (region.isdigit() or region.upper() in _REGIONS)
 
 
 def locale_of_name(name: str) -> str | None:

@@ -120,6 +120,15 @@ def test_locale_option_for_every_root_or_one(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "--locale not a tag: not a language tag" in bad.stderr
 
 
+@pytest.mark.parametrize("name", ["ent-fr", "ci-ja", "skype-fr", "docs-v2.1"])
+def test_a_folder_name_that_is_no_locale_gives_none(tmp_path: Path, name: str) -> None:
+    """A repository cloned as ``ent-fr``: ``ent`` is no two-letter language, so the include takes the
+    locale of the one article that names it (an index without pairs counts too)."""
+    corpus = write(tmp_path / name, {"includes/a.md": article(None, INCLUDE), "index.md": article("fr-FR", [])})
+    build(corpus, tmp_path / "out", "-f", "tmx", "--no-qa")
+    assert locales_of(tmp_path / "out")["includes/a.md"] == ("fr-FR", "other articles")
+
+
 def test_a_roots_folder_name_is_never_a_locale_folder(tmp_path: Path) -> None:
     """``ci-ja`` is no locale (``ci`` is no language, ``JA`` no region): its articles' own locale and
     their agreement decide, and the include follows them."""
