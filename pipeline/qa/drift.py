@@ -54,15 +54,22 @@ def word_diff(old: str, new: str) -> list[list[str]]:
     return ops
 
 
-def closest(source: str, candidates: list[str]) -> tuple[str | None, float]:
-    """The candidate most similar to ``source`` (difflib ratio over words and punctuation) and that ratio."""
+def closest(source: str, candidates: list[str],
+            tokens: list[list[str]] | None = None) -> tuple[str | None, float]:
+    """The candidate most similar to ``source`` (difflib ratio over words and punctuation) and that ratio.
+
+    ``tokens``: each candidate's words and punctuation, when the caller keeps them (an article's
+    sentences are compared with each of its drifted sources: split once, not once per source)."""
     words = _TOKENS.findall(source)
     best, best_ratio = None, 0.0
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(words)
-    for candidate in candidates:
-        matcher.set_seq1(_TOKENS.findall(candidate))
-        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+    for at, candidate in enumerate(candidates):
+        theirs = tokens[at] if tokens is not None else _TOKENS.findall(candidate)
+        if 2 * min(len(theirs), len(words)) <= best_ratio * (len(theirs) + len(words)):
+            continue  # real_quick_ratio, before the matcher is set up
+        matcher.set_seq1(theirs)
+        if matcher.quick_ratio() <= best_ratio:
             continue
         ratio = matcher.ratio()
         if ratio > best_ratio:
@@ -114,8 +121,9 @@ def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
             stats["drifted"] += 1
             if flat not in article["closest"]:
                 if article["sentences"] is None:
-                    article["sentences"] = sentences(article["text"])
-                article["closest"][flat] = closest(flat, article["sentences"])
+                    found = sentences(article["text"])
+                    article["sentences"], article["tokens"] = found, [_TOKENS.findall(text) for text in found]
+                article["closest"][flat] = closest(flat, article["sentences"], article["tokens"])
             best, similarity = article["closest"][flat]
             if best is None or similarity < ctx.options["min_similarity"]:
                 message = (f"source no longer in the English article, and no close sentence there (closest"
