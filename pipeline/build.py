@@ -34,7 +34,7 @@ from .output_folder import MANIFEST, TM_NAME, no_pairs_message, qa_settings
 from .qa import load_config
 from .qa.inputs import input_warnings
 from .root_locales import settle
-from .progress import Reporter
+from .progress import Silent
 from .report import REPORTS
 from .store import READER_INDEXES, DocRows, Store, doc_rows, open_store
 
@@ -45,7 +45,7 @@ __all__ = ["BuildOptions", "RunStats", "build", "export", "extract_corpus", "ext
 #: Formats ``tmpipe build`` writes unless told otherwise (the ones registered).
 DEFAULT_FORMATS = ("tmx", "xliff-1.2", "xliff-2", "po", "csv", "parquet")
 
-Progress = Callable[[int], None]
+Advance = Callable[[int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +172,7 @@ def _extract(task: tuple[Source, str | None, str]) -> DocRows | tuple[str, str |
 
 def extract_corpus(corpora: Sequence[Path | Root], store: Store, *, jobs: int = 1, engine: str = "local",
                    scheduler: str | None = None, source_locale: str = SOURCE_LOCALE,
-                   progress: Reporter = Reporter(), select: Selection = Selection()) -> RunStats:
+                   progress: Silent = Silent(), select: Selection = Selection()) -> RunStats:
     """Bring the store up to date with the corpus: only new or changed articles are extracted.
 
     An article whose file status (size, times, inode) is the one recorded when it was last read
@@ -201,7 +201,7 @@ def extract_corpus(corpora: Sequence[Path | Root], store: Store, *, jobs: int = 
 
 
 def _read(roots: Sequence[Root], store: Store, jobs: int, engine: str, scheduler: str | None, source_locale: str,
-          progress: Progress, select: Selection) -> tuple[RunStats, set[str], bool]:
+          progress: Advance, select: Selection) -> tuple[RunStats, set[str], bool]:
     """Extract what changed into ``store``: the run's counts, the articles seen, whether the readers'
     indexes were dropped (:meth:`Store.defer_indexes`)."""
     known = store.known_files()
@@ -269,7 +269,7 @@ def fingerprint(store: Store) -> str:
 
 
 def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptions(),
-          progress: Reporter = Reporter()) -> dict[str, Any]:
+          progress: Silent = Silent()) -> dict[str, Any]:
     """Run the whole pipeline into ``out``; returns the manifest it wrote.
 
     The TM is committed once extraction is done (a build interrupted before

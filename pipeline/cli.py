@@ -21,14 +21,13 @@ from .build import DEFAULT_FORMATS, BuildOptions, build, export, extract_source,
 from .corpus import Selection
 from .engine import ENGINES, cpus_available
 from .__main__ import INTERRUPTED
-from .errors import Interrupted, TmpipeError
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, Interrupted, TmpipeError
 from .export import EXPORTERS, ExportOptions
-from .progress import Display, Reporter
+from .progress import Display, Silent
 from .qa import CHECKS, SEVERITIES, QaResult, load_config, run_qa
 from .qa.inputs import input_warnings
 from .report import DEFAULT_REPORTS, REPORTS, get_report
-from .store import open_store
+from .store import Store, open_store
 from .output_folder import MANIFEST, QA_INPUTS, TM_NAME, build_summary, escape_field, recorded_qa_inputs, tm_of
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -70,10 +69,6 @@ def corpus_selection(func: Callable[..., Any]) -> Callable[..., Any]:
                              " suffix): for every corpus root, or ROOT=TAG for one (repeatable). Default: the"
                              " root's or an ancestor's folder name (fr-fr, docs.ja-jp), else the locale its"
                              " other articles agree on.")(func)
-
-
-def _selection(include: tuple[str, ...], exclude: tuple[str, ...]) -> Selection:
-    return Selection(include=include, exclude=exclude)
 
 
 def _locales(values: tuple[str, ...]) -> tuple[tuple[str | None, str], ...]:
@@ -121,7 +116,7 @@ def main() -> None:
                    f" and every QA report.")
 @click.option("--source-locale", default="en-US", show_default=True, help="Language of the English twins.")
 @export_switches
-@click.option("-q", "--quiet", is_flag=True, help="No progress, summary or warnings.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary (warnings are still said).")
 @qa_inputs
 @click.option("--no-qa", is_flag=True, help="Skip the QA checks and reports.")
 @corpus_selection
@@ -149,13 +144,13 @@ def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int | None, engine: str
                            formats=formats or DEFAULT_FORMATS, source_locale=source_locale,
                            export=ExportOptions(split_mt=split_mt, multilingual=multilingual),
                            qa=not no_qa, qa_config=config, english=english, baseline=baseline,
-                           locales=_locales(locales), select=_selection(include, exclude))
-    manifest = build(list(corpus), out, options, progress=Reporter() if quiet else Display())
+                           locales=_locales(locales), select=Selection(include, exclude))
+    manifest = build(list(corpus), out, options, progress=Silent() if quiet else Display())
     if not quiet:
         for line in build_summary(manifest, out):
             click.echo(line)
-        for warning in manifest.get("warnings", []):
-            click.echo(f"tmpipe: warning: {warning}", err=True)
+    for warning in manifest.get("warnings", []):
+        click.echo(f"tmpipe: warning: {warning}", err=True)
 
 
 build_cmd.name = "build"
@@ -179,7 +174,7 @@ def extract(corpus: tuple[Path, ...], as_json: bool, locales: tuple[str, ...] = 
       tmpipe extract corpus/fr-FR/unable-to-sign-in.md
       tmpipe extract corpus --json | jq -c 'select(.kind)'
     """
-    for source in sources(list(corpus), _selection(include, exclude), _locales(locales)):
+    for source in sources(list(corpus), Selection(include, exclude), _locales(locales)):
         doc = extract_source(source)
         assert not isinstance(doc, str)
         path = source.rel
@@ -299,20 +294,7 @@ def qa(target: Path, english: Path | None, baseline: Path | None, config: Path |
         get_report(name)
     store = open_store(tm, readonly=True)
     try:
-        if not store.has_pairs():
-            raise InputError(f"{tm}: the TM holds no pairs: there is nothing to check, and a green gate would"
-                             " say nothing (build it from a corpus with span pairs first)")
-        coverage, warnings = input_warnings(store, english, baseline)
-        if coverage is not None and not coverage.matched:
-            raise InputError(warnings[0])
-        if not quiet:
-            used = [f"--{key} {recorded[key]}" for key in QA_INPUTS if recorded.get(key)]
-            if used:
-                click.echo("settings of the build: " + ", ".join(used))
-            if coverage is not None:
-                click.echo(coverage.message())
-        for warning in warnings:
-            click.echo(f"tmpipe: warning: {warning}", err=True)
+        _check_inputs(store, tm, english, baseline, recorded, quiet)
         result = run_qa(store, tm.parent, settings, english=english, baseline=baseline, suppress=suppress,
                         formats=formats or None, write_baseline=write_baseline,
                         corpus_root=recorded.get("corpus_root"))
@@ -325,6 +307,26 @@ def qa(target: Path, english: Path | None, baseline: Path | None, config: Path |
         click.echo(f"tmpipe: QA gate reached: {reason}", err=True)
     if reasons:
         sys.exit(1)
+
+
+def _check_inputs(store: Store, tm: Path, english: Path | None, baseline: Path | None, recorded: dict[str, Any],
+                  quiet: bool) -> None:
+    """Stop before checking a TM without pairs or against an English folder that matches none of
+    its articles (a green gate would say nothing); say which of the build's settings are used."""
+    if not store.has_pairs():
+        raise InputError(f"{tm}: the TM holds no pairs: there is nothing to check, and a green gate would"
+                         " say nothing (build it from a corpus with span pairs first)")
+    coverage, warnings = input_warnings(store, english, baseline)
+    if coverage is not None and not coverage.matched:
+        raise InputError(warnings[0])
+    if not quiet:
+        used = [f"--{key} {recorded[key]}" for key in QA_INPUTS if recorded.get(key)]
+        if used:
+            click.echo("settings of the build: " + ", ".join(used))
+        if coverage is not None:
+            click.echo(coverage.message())
+    for warning in warnings:
+        click.echo(f"tmpipe: warning: {warning}", err=True)
 
 
 def _print_qa(result: QaResult, write_baseline: Path | None) -> None:

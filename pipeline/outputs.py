@@ -236,7 +236,7 @@ class Outcome:
     """Tasks whose files were kept."""
 
 
-def run(job: Job, tasks: Sequence[Task], jobs: int = 1, reporter: progress.Reporter = progress.Reporter()) -> Outcome:
+def run(job: Job, tasks: Sequence[Task], jobs: int = 1, reporter: progress.Silent = progress.Silent()) -> Outcome:
     """Run the tasks that cannot be reused, in ``jobs`` processes; their entries in task order.
     ``reporter`` is told as each task starts and ends."""
     previous = read_state(job.out)
@@ -262,7 +262,7 @@ def run(job: Job, tasks: Sequence[Task], jobs: int = 1, reporter: progress.Repor
     return Outcome(entries, records, seconds, len(tasks) - len(todo))
 
 
-def _execute(job: Job, tasks: list[Task], jobs: int, reporter: progress.Reporter) -> Iterator[tuple[Task, Result]]:
+def _execute(job: Job, tasks: list[Task], jobs: int, reporter: progress.Silent) -> Iterator[tuple[Task, Result]]:
     """Each task in a forked child process, ``jobs`` at a time (in this process when forking is not safe).
 
     A child per task: what a task loads (pyarrow, the language models of QA) is freed when it

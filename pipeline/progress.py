@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from multiprocessing.sharedctypes import RawValue
 from typing import IO, Any
 
-__all__ = ["Meter", "Display", "Reporter", "advance", "expect", "use", "eta"]
+__all__ = ["Meter", "Display", "Silent", "advance", "expect", "use", "eta"]
 
 
 class Meter:
@@ -88,7 +88,7 @@ def _clock(seconds: float) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
 
 
-class Reporter:
+class Silent:
     """What a build tells of its progress; this one tells nothing (``-q``, the Python API)."""
 
     @contextmanager
@@ -107,7 +107,7 @@ class Reporter:
         """Draw again (called while waiting for tasks)."""
 
 
-class Display(Reporter):
+class Display(Silent):
     """Progress on ``stream`` (stderr): bars with an ETA redrawn in place on a terminal, else one
     line per stage or task as it ends, with its time."""
 
