@@ -100,8 +100,8 @@ def corpus_roots(corpora: Sequence[Path], locales: Mapping[str | None, str] | No
     for value in locales.values():
         if not is_tag(value):
             raise ConfigError(f"--locale {value}: not a language tag (expected one such as fr-FR)")
-    given = {str(Path(key)): tag for key, tag in locales.items() if key is not None}
-    unknown = set(given) - {str(Path(root)) for root in corpora}
+    given = {Path(key).resolve(): tag for key, tag in locales.items() if key is not None}
+    unknown = set(given) - {Path(root).resolve() for root in corpora}
     if unknown:
         raise ConfigError(f"--locale {sorted(unknown)[0]}=…: not one of the corpus roots given")
     roots = []
@@ -112,7 +112,7 @@ def corpus_roots(corpora: Sequence[Path], locales: Mapping[str | None, str] | No
         if root.is_dir() and is_output_folder(root):
             raise InputError(f"{root}: a tmpipe output folder (it holds tmpipe's manifest.json), not a corpus")
         prefix = f"{root.resolve().name}/" if len(corpora) > 1 else ""
-        tag: str | None = given.get(str(root), locales.get(None))
+        tag: str | None = given.get(root.resolve(), locales.get(None))
         if tag:
             roots.append(Root(root, prefix, normalize_tag(tag), FROM_OPTION))
             continue

@@ -121,7 +121,9 @@ class Display(Silent):
 
     @contextmanager
     def stage(self, label: str, unit: str = "", total: int | Callable[[], int] = 0) -> Iterator[Meter]:
-        meter = Meter(total() if callable(total) else total, on_change=self._maybe_refresh)
+        if callable(total):  # counting costs (a walk of the corpus): only for a bar to show
+            total = total() if self.tty else 0
+        meter = Meter(total, on_change=self._maybe_refresh)
         started = time.perf_counter()
         self.start(label, meter, unit)
         try:
@@ -129,7 +131,7 @@ class Display(Silent):
         finally:
             meter.on_change = None
         meter.finish()
-        done = f"{meter.total:,} {unit}".strip() if unit else ""
+        done = f"{meter.done:,} {unit}".strip() if unit else ""
         self.end(label, time.perf_counter() - started, done)
 
     def start(self, label: str, meter: Meter, unit: str = "") -> None:

@@ -113,11 +113,14 @@ def test_locale_option_for_every_root_or_one(tmp_path: Path) -> None:
     _, manifest = build(plain, tmp_path / "o2", "-f", "tmx", "--no-qa", "--locale", "de-de")
     assert locales_of(tmp_path / "o2") == {"includes/note.md": ("de-DE", "--locale")}
     assert manifest["extraction"]["anomalies_by_kind"] == {}
-    _, _ = build([plain, other], tmp_path / "o3", "-f", "tmx", "--no-qa", "--locale", f"{other}=pt-BR")
+    _, _ = build([plain, other], tmp_path / "o3", "-f", "tmx", "--no-qa", "--locale", "./other/=pt-BR", cwd=tmp_path)
     assert locales_of(tmp_path / "o3") == {"plain/includes/note.md": ("und", "none"),
                                            "other/x.md": ("pt-BR", "--locale")}
     bad = run_tmpipe("build", plain, "-o", tmp_path / "o4", "--locale", "not a tag")
     assert bad.returncode == 2 and "--locale not a tag: not a language tag" in bad.stderr
+    stray = run_tmpipe("build", plain, "-o", tmp_path / "o4", "--locale", f"{other}=pt-BR")
+    assert stray.returncode == 2 and "not one of the corpus roots given" in stray.stderr
+    assert not (tmp_path / "o4").exists()
 
 
 @pytest.mark.parametrize("name", ["ent-fr", "ci-ja", "skype-fr", "docs-v2.1"])
@@ -289,6 +292,7 @@ def test_without_a_terminal_each_stage_is_one_line_with_its_time(tmp_path: Path)
     result, manifest = build(corpus, tmp_path / "out", "-f", "tmx", "-f", "po")
     stages = re.findall(r"^tmpipe: (.+?): (?:.* in )?(\d+\.\d) s$", result.stderr, re.M)
     assert [label for label, _ in stages][:3] == ["reading articles", "indexing the TM", "committing the TM"]
+    assert "tmpipe: reading articles: 1 articles in " in result.stderr
     assert {label for label, _ in stages} >= {"tmx fr-FR", "po fr-FR", "QA"}
     assert "\r" not in result.stderr and "\x1b" not in result.stderr
     counts = json.loads((tmp_path / "out" / "qa" / "qa.json").read_text(encoding="utf-8"))["summary"]["by_severity"]
