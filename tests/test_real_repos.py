@@ -441,3 +441,22 @@ def test_a_baseline_of_other_locales_or_files_warns(tmp_path: Path) -> None:
     assert "tmpipe: warning: --baseline" in result.stderr and "locales (ja-JP) are not this TM's" in result.stderr
     qa = run_tmpipe("qa", tmp_path / "out", "--baseline", tmp_path / "other-out" / "tm.sqlite")
     assert qa.returncode == 0 and "none of its 1 articles is one of this TM's 1" in qa.stderr
+
+
+# -- the same on the shared dev corpus ----------------------------------------------------------
+
+
+@pytest.mark.shared
+def test_dev_corpus_locale_folder_root_and_english_coverage(dev_corpus: Path, tmp_path: Path) -> None:
+    """One locale folder of the dev corpus given as the root: its name is the locale; the English
+    of a year later matches the articles it still has (``index.tsv`` says which)."""
+    result, manifest = build(dev_corpus / "fr-FR", tmp_path / "out", "-f", "tmx",
+                             "--english", dev_corpus / "en-US" / "later")
+    assert set(manifest["extraction"]["by_locale"]) == {"fr-FR"}
+    rows = [line.split("\t") for line in (dev_corpus / "en-US" / "index.tsv").read_text().splitlines()[1:]]
+    gone = sorted(path for path, _, _, later in rows if later == "no")
+    coverage = manifest["qa"]["english_coverage"]
+    assert coverage["matched"] == len(rows) - len(gone) and coverage["unmatched"] == gone
+    report = json.loads((tmp_path / "out" / "qa" / "qa.json").read_text(encoding="utf-8"))
+    drift = [f for f in report["findings"] if f["check"] == "source-drift" and f["line"]]
+    assert drift and all((f["english"] is None) == (f["similarity"] < 0.5) for f in drift)
