@@ -35,5 +35,7 @@ qa-eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-clean:
-	rm -rf $(VENV) exports/*.sqlite* exports/manifest.json .pytest_cache
+clean:  # every output: the build's in exports/ (not its README), bench results, caches, the venv
+	find exports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	find bench/results -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info build dist

@@ -11,38 +11,43 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .atomic import atomic_open
-from .corpus import Source, walk
+from .corpus import Root, Selection, Source, corpus_roots, walk
 from .engine import open_engine
 from . import outputs
-from .errors import Interrupted, OutputError
-from .export import DocumentContext, ExportOptions, get_format
-from .extract import extract_bytes
+from .errors import ConfigError, InputError, Interrupted, OutputError
+from .export import FORMATS, DocumentContext, ExportOptions, get_format
+from .extract import extract_bytes, path_locale
 from .model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta
 from .output import Output
 from .outputs import Job, plan
 from .outputs.documents import write_format
+from .output_folder import MANIFEST, TM_NAME, no_pairs_message, qa_settings
 from .qa import load_config
-from .store import DocRows, Store, doc_rows, open_store
+from .qa.inputs import input_warnings
+from .root_locales import settle
+from .progress import Silent
+from .report import REPORTS
+from .store import READER_INDEXES, DocRows, Store, doc_rows, open_store
 
 __all__ = ["BuildOptions", "RunStats", "build", "export", "extract_corpus", "extract_source", "sources",
-           "DEFAULT_FORMATS"]
+           "split_formats",
+           "DEFAULT_FORMATS", "MANIFEST", "TM_NAME"]
 
 #: Formats ``tmpipe build`` writes unless told otherwise (the ones registered).
 DEFAULT_FORMATS = ("tmx", "xliff-1.2", "xliff-2", "po", "csv", "parquet")
-TM_NAME = "tm.sqlite"
-MANIFEST = "manifest.json"
 
-Progress = Callable[[int], None]
+Advance = Callable[[int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,10 @@ class BuildOptions:
     """Current English articles, for the ``source-drift`` check."""
     baseline: Path | None = None
     """An earlier TM, for the ``version-drift`` check."""
+    locales: tuple[tuple[str | None, str], ...] = ()
+    """``--locale``: (corpus root as given, or None for every root; locale of its articles that name none)."""
+    select: Selection = field(default_factory=Selection)
+    """``--include``/``--exclude``: which files of the corpus are read."""
 
 
 @dataclass(slots=True)
@@ -85,13 +94,23 @@ class RunStats:
     """Articles dropped from the TM because they left the corpus."""
     seconds: float = 0.0
     """Wall time of the run, the TM's commit included."""
+    settled: int = 0
+    """Articles extracted again because the locale they take from their corpus root changed."""
+    not_articles: int = 0
+    """Markdown files left out: no locale, no ``data-ttu-id``, no front matter (a README)."""
 
 
-def sources(corpora: Sequence[Path]) -> Iterator[Source]:
+def _roots(corpora: Sequence[Path | Root], locales: tuple[tuple[str | None, str], ...] = ()) -> list[Root]:
+    if all(isinstance(root, Root) for root in corpora):
+        return list(corpora)  # type: ignore[arg-type]
+    return corpus_roots([Path(root) for root in corpora], dict(locales))  # type: ignore[arg-type]
+
+
+def sources(corpora: Sequence[Path | Root], select: Selection = Selection(),
+            locales: tuple[tuple[str | None, str], ...] = ()) -> Iterator[Source]:
     """Articles of every corpus root; with several roots, paths are prefixed by the root's name."""
-    for root in corpora:
-        prefix = f"{Path(root).resolve().name}/" if len(corpora) > 1 else ""
-        yield from walk(Path(root), prefix)
+    for root in _roots(corpora, locales):
+        yield from walk(root, select=select)
 
 
 def extract_source(source: Source, known_sha: str | None = None,
@@ -101,17 +120,23 @@ def extract_source(source: Source, known_sha: str | None = None,
     Never raises for a bad file: unreadable or skipped files become a Document
     holding one anomaly, so they are reported like any other problem.
     """
+    root = source.root or Root(source.path)
+
+    def unread(kind: str, message: str) -> Document:
+        locale, locale_from = path_locale(source.inner, root.locale, root.locale_from or "")
+        meta = DocumentMeta(source.rel, locale, source_locale=source_locale, locale_from=locale_from)
+        return Document(meta, "", 0, 0, anomalies=(Anomaly(kind, 0, message),))
+
     if source.skip:
-        return Document(DocumentMeta(source.rel, "und", source_locale=source_locale), "", 0, 0,
-                        anomalies=(Anomaly("skipped", 0, source.skip),))
+        return unread("skipped", source.skip)
     try:
         data = source.path.read_bytes()
     except OSError as exc:
-        return Document(DocumentMeta(source.rel, "und", source_locale=source_locale), "", 0, 0,
-                        anomalies=(Anomaly("read-error", 0, f"cannot read: {exc.strerror or exc}"),))
+        return unread("read-error", f"cannot read: {exc.strerror or exc}")
     if known_sha is not None and hashlib.sha256(data).hexdigest() == known_sha:
         return source.rel
-    return extract_bytes(data, source.rel, source_locale=source_locale)
+    return extract_bytes(data, source.rel, locale=root.locale, locale_from=root.locale_from or "",
+                         locale_path=source.inner, source_locale=source_locale)
 
 
 #: A file changed less than this long before it was read may change again within the same
@@ -147,21 +172,47 @@ def _extract(task: tuple[Source, str | None, str]) -> DocRows | tuple[str, str |
     return (result, stat) if isinstance(result, str) else doc_rows(result)._replace(stat=stat)
 
 
-def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1, engine: str = "local",
+def extract_corpus(corpora: Sequence[Path | Root], store: Store, *, jobs: int = 1, engine: str = "local",
                    scheduler: str | None = None, source_locale: str = SOURCE_LOCALE,
-                   progress: Progress | None = None) -> RunStats:
+                   progress: Silent = Silent(), select: Selection = Selection()) -> RunStats:
     """Bring the store up to date with the corpus: only new or changed articles are extracted.
 
     An article whose file status (size, times, inode) is the one recorded when it was last read
     is not read again (as ``git`` and ``make`` decide); any other is read and its content hash
-    compared with the stored one."""
+    compared with the stored one.  ``progress`` is told of the two stages: reading the articles,
+    then indexing the TM (counts, locales settled, indexes)."""
+    roots = _roots(corpora)
+    with progress.stage("reading articles", "articles", lambda: sum(1 for _ in sources(roots, select))) as meter:
+        stats, seen, deferred = _read(roots, store, jobs, engine, scheduler, source_locale, meter.advance, select)
+    with progress.stage("indexing the TM", "steps", 4 + len(READER_INDEXES)) as meter:
+        store.set_roots((root.prefix, str(root.path.resolve())) for root in roots)
+        stats.removed = store.remove(path for path in store.known_hashes() if path not in seen)
+        meter.advance()
+        stats.settled = settle(roots, store, lambda some: sources(some, select),
+                               lambda source: _extract((source, None, source_locale)))
+        meter.advance()
+        stats.not_articles = len(store.remove_empty_unlocalized())  # read this run: not unchanged ones
+        stats.seen -= stats.not_articles
+        stats.extracted -= stats.not_articles
+        meter.advance()
+        store.prune_units()
+        meter.advance()
+        if deferred:
+            store.restore_indexes(done=lambda name: meter.advance())
+    return stats
+
+
+def _read(roots: Sequence[Root], store: Store, jobs: int, engine: str, scheduler: str | None, source_locale: str,
+          progress: Advance, select: Selection) -> tuple[RunStats, set[str], bool]:
+    """Extract what changed into ``store``: the run's counts, the articles seen, whether the readers'
+    indexes were dropped (:meth:`Store.defer_indexes`)."""
     known = store.known_files()
     stats = RunStats()
     seen: set[str] = set()
     trusted: list[str] = []
 
     def tasks() -> Iterator[tuple[Source, str | None, str]]:  # runs in the engine's feeder thread
-        for source in sources(corpora):
+        for source in sources(roots, select):
             sha, stat = known.get(source.rel, (None, None))
             if stat is not None and not source.skip and file_stat(source.path) == stat:
                 trusted.append(source.rel)  # unchanged since it was last read: not read again
@@ -169,6 +220,7 @@ def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1, engi
             yield source, sha, source_locale
 
     deferred = False  # the readers' indexes, while many articles are written (a first build)
+    counted = 0  # unchanged articles told to ``progress``
     with open_engine(engine, jobs, scheduler) as imap:
         for result in imap(_extract, tasks()):
             if isinstance(result, DocRows):
@@ -183,18 +235,13 @@ def extract_corpus(corpora: Sequence[Path], store: Store, *, jobs: int = 1, engi
                 seen.add(path)
                 if stat != known[path][1]:
                     store.set_stat(path, stat)
-            if progress:
-                progress(1)
+            progress(1 + len(trusted) - counted)  # the unchanged ones too, as the feeder finds them
+            counted = len(trusted)
     seen.update(trusted)
-    if progress and trusted:
-        progress(len(trusted))
+    progress(len(trusted) - counted)
     stats.seen = len(seen)
     stats.unchanged = stats.seen - stats.extracted
-    stats.removed = store.remove(path for path in known if path not in seen)
-    store.prune_units()
-    if deferred:
-        store.restore_indexes()
-    return stats
+    return stats, seen, deferred
 
 
 @contextmanager
@@ -216,40 +263,51 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptions(),
-          progress: Progress | None = None) -> dict[str, Any]:
+          progress: Silent = Silent()) -> dict[str, Any]:
     """Run the whole pipeline into ``out``; returns the manifest it wrote.
 
     The TM is committed once extraction is done (a build interrupted before
     leaves it as it was); the outputs are then written as tasks
     (:mod:`pipeline.outputs`), in ``options.jobs`` processes, each file
-    atomically; ``manifest.json`` is written last.
+    atomically; ``manifest.json`` is written last.  ``options.formats`` may name QA report
+    formats too: then only those reports are written.
     """
-    for name in options.formats:
-        get_format(name)  # an unknown name fails before any work
+    formats, reports = split_formats(options.formats)  # an unknown name fails before any work
+    if reports and not options.qa:
+        raise ConfigError(f"-f {reports[0]} is a QA report: it needs QA (leave out --no-qa)")
     qa_config = load_config(options.qa_config) if options.qa else None
+    roots = _roots(corpora, options.locales)  # a missing corpus path fails before anything is created
+    select = replace(options.select, outputs=(*options.select.outputs, Path(out).resolve()))
     root = corpora[0] if len(corpora) == 1 and Path(corpora[0]).is_dir() else None
-    job = Job(out / TM_NAME, out, options.source_locale, options.export, tuple(options.formats), qa_config,
-              options.english, options.baseline, str(root) if root else None)
+    job = Job(out / TM_NAME, out, options.source_locale, options.export, formats, qa_config,
+              options.english, options.baseline, str(root) if root else None, reports or None)
+    created = [path for path in (out, out / ".tmpipe.lock", job.tm) if not path.exists()]
     with _locked(out):
         store = open_store(job.tm)
         try:
             started = time.perf_counter()
-            stats = extract_corpus(corpora, store, jobs=options.jobs, engine=options.engine,
+            stats = extract_corpus(roots, store, jobs=options.jobs, engine=options.engine,
                                    scheduler=options.scheduler, source_locale=options.source_locale,
-                                   progress=progress)
-            store.commit()
-        except BaseException:
+                                   progress=progress, select=select)
+            with progress.stage("committing the TM"):
+                if not store.has_pairs():
+                    raise InputError(no_pairs_message(corpora, store.summary()))
+                store.commit()
+        except BaseException as exc:
             store.close()
+            if isinstance(exc, InputError):
+                _discard(created)  # no TM is written, and nothing is left that was not there
             raise
         try:  # a Ctrl-C from here on finds the TM committed, whatever it interrupts
             try:
                 stats.seconds = round(time.perf_counter() - started, 3)
                 summary = store.summary()
-                signature = _signature(store, options.formats, options.export, options.source_locale)
+                signature = _signature(store, formats, options.export, options.source_locale)
+                coverage, warnings = input_warnings(store, job.english, job.baseline) if qa_config else (None, [])
                 tasks = plan(job, store)
             finally:
                 store.close()
-            outcome = outputs.run(job, tasks, options.jobs)
+            outcome = outputs.run(job, tasks, options.jobs, progress)
             outputs.write_state(out, outcome.records)
             manifest = {
                 "tool": "tmpipe",
@@ -259,12 +317,35 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
                 "extraction": {**summary, "run": asdict(stats)},
                 "outputs": [Output(TM_NAME, "sqlite", summary["units"]).to_json(), *outcome.entries],
                 "tasks": {"run": len(outcome.seconds), "reused": outcome.reused, "seconds": outcome.seconds},
+                "qa": {**qa_settings(job.english, job.baseline, qa_config.path if qa_config else None,
+                                        job.corpus_root), **({"english_coverage": asdict(coverage)} if coverage else {})},
+                "warnings": warnings,
             }
             _write_manifest(out, manifest)
         except KeyboardInterrupt:
             raise Interrupted("the TM is up to date and no file is half-written;"
                               " run the build again to finish the exports") from None
     return manifest
+
+
+def split_formats(names: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(export formats, report formats)`` of the names given with ``-f``; an unknown one is an
+    error listing both kinds."""
+    for name in names:
+        if name not in FORMATS and name not in REPORTS:
+            raise ConfigError(f"unknown format {name!r}; choose from the export formats"
+                              f" {', '.join(sorted(FORMATS))} or the QA reports {', '.join(REPORTS)}")
+    return tuple(n for n in names if n in FORMATS), tuple(n for n in names if n in REPORTS)
+
+
+def _discard(created: Sequence[Path]) -> None:
+    """Remove the output folder or TM a failed build created (with the TM's journal files)."""
+    for path in reversed(created):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+                (path.parent / name).unlink(missing_ok=True)
 
 
 def _signature(store: Store, formats: Sequence[str], export: ExportOptions, source_locale: str) -> dict[str, Any]:

@@ -17,14 +17,18 @@ from typing import Any
 import click
 
 from . import __version__
-from .build import DEFAULT_FORMATS, TM_NAME, BuildOptions, build, export, extract_source, sources
-from .engine import ENGINES
-from .errors import INTERRUPTED, ConfigError, Interrupted, TmpipeError
-from .export import FORMATS, ExportOptions, get_format
+from .build import DEFAULT_FORMATS, BuildOptions, build, export, extract_source, sources
+from .corpus import Selection
+from .engine import ENGINES, cpus_available
+from .errors import INTERRUPTED, ConfigError, InputError, Interrupted, TmpipeError
+from .export import FORMATS, ExportOptions
 from .outputs import run_qa
+from .progress import Display, Silent
 from .qa import CHECKS, SEVERITIES, QaResult, load_config
+from .qa.inputs import input_warnings
 from .report import DEFAULT_REPORTS, REPORTS, get_report
-from .store import open_store
+from .store import Store, open_store
+from .output_folder import MANIFEST, QA_INPUTS, TM_NAME, build_summary, escape_field, recorded_qa_inputs, tm_of
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -51,6 +55,26 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def corpus_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("corpus", nargs=-1, required=True,
                           type=click.Path(path_type=Path))(func)
+
+
+def corpus_selection(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--locale``, ``--include`` and ``--exclude``, shared by ``build`` and ``extract``."""
+    func = click.option("--exclude", multiple=True, metavar="GLOB",
+                        help="Leave out the articles and folders matching GLOB, a path inside the corpus root"
+                             " matched from the right (repeatable): 'archive', 'includes/*.md'.")(func)
+    func = click.option("--include", multiple=True, metavar="GLOB",
+                        help="Read only the articles matching GLOB or inside a folder matching it (repeatable).")(func)
+    return click.option("--locale", "locales", multiple=True, metavar="[ROOT=]TAG",
+                        help="Locale of the articles that name none (no ms.contentlocale, locale folder or"
+                             " suffix): for every corpus root, or ROOT=TAG for one (repeatable). Default: the"
+                             " root's or an ancestor's folder name (fr-fr, docs.ja-jp), else the locale its"
+                             " other articles agree on.")(func)
+
+
+def _locales(values: tuple[str, ...]) -> tuple[tuple[str | None, str], ...]:
+    """``--locale TAG`` (every root) and ``--locale ROOT=TAG``."""
+    return tuple((root, tag) if sep else (None, value) for value in values
+                 for root, sep, tag in [value.rpartition("=")])
 
 
 def export_switches(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -80,85 +104,77 @@ def main() -> None:
 @corpus_argument
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
               show_default=True, help="Output directory (tm.sqlite, manifest.json, exports).")
-@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
-              help="Worker processes for extraction and for writing the exports and QA reports.")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+              help=f"Worker processes for extraction and for writing the exports and QA reports."
+                   f" Default: the CPUs available to tmpipe ({cpus_available()} here).")
 @click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
               help="Run extraction in local processes or as dask.distributed tasks.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="dask scheduler address (tcp://host:8786); without it --engine dask starts a LocalCluster.")
 @click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
-              help=f"Export format (repeatable). Default: {', '.join(DEFAULT_FORMATS)}.")
+              help=f"Export format or QA report (repeatable; see tmpipe formats). Default: {', '.join(DEFAULT_FORMATS)}"
+                   f" and every QA report.")
 @click.option("--source-locale", default="en-US", show_default=True, help="Language of the English twins.")
 @export_switches
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary (warnings are still said).")
 @qa_inputs
 @click.option("--no-qa", is_flag=True, help="Skip the QA checks and reports.")
+@corpus_selection
 @handle_errors
-def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, engine: str, scheduler: str | None,
+def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int | None, engine: str, scheduler: str | None,
               formats: tuple[str, ...],
               source_locale: str, split_mt: bool, multilingual: bool, quiet: bool,
               english: Path | None = None, baseline: Path | None = None, config: Path | None = None,
-              no_qa: bool = False) -> None:
+              no_qa: bool = False, locales: tuple[str, ...] = (), include: tuple[str, ...] = (),
+              exclude: tuple[str, ...] = ()) -> None:
     """Extract every segment pair of CORPUS into OUT/tm.sqlite and write the exports.
 
     Re-running is incremental: only articles whose content changed are re-extracted.
     QA reports go to OUT/qa/ and are listed in manifest.json; findings never fail a
-    build (gate with `tmpipe qa --fail-on`).
+    build (gate with `tmpipe qa --fail-on`).  An output folder is never read as corpus.
 
     \b
     Example:
       tmpipe build corpus -o exports
       tmpipe build fr-FR/ ja-JP/ -o out --jobs 2 -f tmx -f po
+      tmpipe build skype-fr -o out --locale fr-FR --exclude 'archive' --english skype-en
       tmpipe build corpus -o out --engine dask --scheduler tcp://scheduler:8786
     """
-    options = BuildOptions(jobs=jobs, engine=engine, scheduler=scheduler,
+    options = BuildOptions(jobs=jobs or cpus_available(), engine=engine, scheduler=scheduler,
                            formats=formats or DEFAULT_FORMATS, source_locale=source_locale,
                            export=ExportOptions(split_mt=split_mt, multilingual=multilingual),
-                           qa=not no_qa, qa_config=config, english=english, baseline=baseline)
-    for name in options.formats:
-        get_format(name)  # an unknown name fails before any work
-    if quiet or not sys.stderr.isatty():
-        manifest = build(list(corpus), out, options)
-    else:
-        total = sum(1 for _ in sources(list(corpus)))
-        with click.progressbar(length=total, label="extracting", file=sys.stderr) as bar:
-            manifest = build(list(corpus), out, options, progress=bar.update)
+                           qa=not no_qa, qa_config=config, english=english, baseline=baseline,
+                           locales=_locales(locales), select=Selection(include, exclude))
+    manifest = build(list(corpus), out, options, progress=Silent() if quiet else Display())
     if not quiet:
-        _print_summary(manifest)
+        for line in build_summary(manifest, out):
+            click.echo(line)
+    for warning in manifest.get("warnings", []):
+        click.echo(f"tmpipe: warning: {warning}", err=True)
 
 
 build_cmd.name = "build"
 
 
-def _print_summary(manifest: dict[str, Any]) -> None:
-    ext = manifest["extraction"]
-    run = ext["run"]
-    click.echo(f"articles: {ext['files']} ({run['extracted']} extracted, {run['unchanged']} unchanged,"
-               f" {run['removed']} removed)")
-    click.echo(f"occurrences = pairs + anomalies: {ext['occurrences']} = {ext['pairs']} + {ext['anomalies']}")
-    for locale, row in ext["by_locale"].items():
-        click.echo(f"  {locale:<10} files {row['files']:>6}  pairs {row['pairs']:>8}  units {row['units']:>8}"
-                   f"  anomalies {row['anomalies']:>5}")
-    if ext["anomalies_by_kind"]:
-        click.echo("anomalies by kind: " + ", ".join(f"{k} {v}" for k, v in ext["anomalies_by_kind"].items()))
-    tasks = manifest.get("tasks", {})
-    click.echo(f"outputs: {len(manifest['outputs'])} files listed in manifest.json"
-               f" ({tasks.get('run', 0)} tasks run, {tasks.get('reused', 0)} unchanged and kept)")
-
-
 @main.command(context_settings=CONTEXT)
 @corpus_argument
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per pair/anomaly (JSON Lines).")
+@corpus_selection
 @handle_errors
-def extract(corpus: tuple[Path, ...], as_json: bool) -> None:
+def extract(corpus: tuple[Path, ...], as_json: bool, locales: tuple[str, ...] = (), include: tuple[str, ...] = (),
+            exclude: tuple[str, ...] = ()) -> None:
     """Extract segment pairs and anomalies from CORPUS and print them (no TM is written).
+
+    Text output is one line per pair, `path:line: id<TAB>source<TAB>target`, with
+    backslash, tab, newline and carriage return inside a segment written as \\, \t, \n, \r;
+    anomalies go to stderr as `path:line: kind: message`.
 
     \b
     Example:
       tmpipe extract corpus/fr-FR/unable-to-sign-in.md
       tmpipe extract corpus --json | jq -c 'select(.kind)'
     """
-    for source in sources(list(corpus)):
+    for source in sources(list(corpus), Selection(include, exclude), _locales(locales)):
         doc = extract_source(source)
         assert not isinstance(doc, str)
         path = source.rel
@@ -168,7 +184,8 @@ def extract(corpus: tuple[Path, ...], as_json: bool) -> None:
                                        "source": pair.source.raw, "target": pair.target.raw},
                                       ensure_ascii=False))
             else:
-                click.echo(f"{path}:{pair.line}: {pair.id}\t{pair.source.text}\t{pair.target.text}")
+                click.echo(f"{path}:{pair.line}: {pair.id}\t{escape_field(pair.source.text)}"
+                           f"\t{escape_field(pair.target.text)}")
         for anomaly in doc.anomalies:
             if as_json:
                 click.echo(json.dumps({"file": path, "line": anomaly.line, "kind": anomaly.kind,
@@ -189,7 +206,7 @@ def stats(out: Path, as_json: bool) -> None:
     Example:
       tmpipe stats exports
     """
-    store = open_store(out / TM_NAME if out.is_dir() else out, readonly=True)
+    store = open_store(tm_of(out), readonly=True)
     try:
         summary = store.summary()
     finally:
@@ -222,7 +239,7 @@ def export_cmd(tm: Path, formats: tuple[str, ...], out: Path, split_mt: bool, mu
       tmpipe export --tm exports/tm.sqlite --format tmx -o handoff
       tmpipe export --tm exports --format tmx --split-mt --multilingual -o omegat-tm
     """
-    manifest = export(tm / TM_NAME if tm.is_dir() else tm, out, formats,
+    manifest = export(tm_of(tm), out, formats,
                       ExportOptions(split_mt=split_mt, multilingual=multilingual))
     written = [o for o in manifest["outputs"] if o["format"] in formats]
     for output in written:
@@ -242,14 +259,18 @@ def export_cmd(tm: Path, formats: tuple[str, ...], out: Path, split_mt: bool, mu
 @click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
               help=f"Report format (repeatable). Default: {', '.join(DEFAULT_REPORTS)}.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the gate result.")
+@click.option("--ignore-build-settings", is_flag=True,
+              help="Do not take --english, --baseline and --config from the build that wrote OUT.")
 @handle_errors
 def qa(target: Path, english: Path | None, baseline: Path | None, config: Path | None, suppress: Path | None,
        write_baseline: Path | None, fail_on: str | None, limits: tuple[str, ...], formats: tuple[str, ...],
-       quiet: bool) -> None:
+       quiet: bool, ignore_build_settings: bool = False) -> None:
     """Check the TM in OUT_OR_TM (a build directory or a tm.sqlite) and write reports to OUT/qa/.
 
     Reports: qa.json, junit.xml, qa.sarif, qa.md, qa.html. Exit status 1 when a gate
-    (--fail-on, --max, or fail_on/max in tmpipe.toml) is reached, else 0.
+    (--fail-on, --max, or fail_on/max in tmpipe.toml) is reached, else 0; 2 for bad input
+    (no TM, a TM without pairs, an --english folder that matches no article).
+    --english, --baseline and --config default to those of the build that wrote OUT.
 
     \b
     Example:
@@ -258,6 +279,10 @@ def qa(target: Path, english: Path | None, baseline: Path | None, config: Path |
       tmpipe qa exports --write-baseline qa-baseline.json
       tmpipe qa exports --suppress qa-baseline.json --fail-on warning
     """
+    tm = tm_of(target)
+    given = {"english": english, "baseline": baseline, "config": config}
+    recorded = {} if ignore_build_settings else recorded_qa_inputs(tm.parent / MANIFEST, given)
+    english, baseline, config = (given[key] or recorded.get(key) for key in QA_INPUTS)
     settings = load_config(config)
     gates = dict(settings.max)
     for limit in limits:
@@ -267,11 +292,12 @@ def qa(target: Path, english: Path | None, baseline: Path | None, config: Path |
         gates[name] = int(count)
     for name in formats:
         get_report(name)
-    tm = target / TM_NAME if target.is_dir() else target
     store = open_store(tm, readonly=True)
     try:
+        _check_inputs(store, tm, english, baseline, recorded, quiet)
         result = run_qa(store, tm.parent, settings, english=english, baseline=baseline, suppress=suppress,
-                        formats=formats or None, write_baseline=write_baseline)
+                        formats=formats or None, write_baseline=write_baseline,
+                        corpus_root=recorded.get("corpus_root"))
     finally:
         store.close()
     reasons = [] if write_baseline else result.gate(fail_on or settings.fail_on, gates)  # type: ignore[arg-type]
@@ -281,6 +307,26 @@ def qa(target: Path, english: Path | None, baseline: Path | None, config: Path |
         click.echo(f"tmpipe: QA gate reached: {reason}", err=True)
     if reasons:
         sys.exit(1)
+
+
+def _check_inputs(store: Store, tm: Path, english: Path | None, baseline: Path | None, recorded: dict[str, Any],
+                  quiet: bool) -> None:
+    """Stop before checking a TM without pairs or against an English folder that matches none of
+    its articles (a green gate would say nothing); say which of the build's settings are used."""
+    if not store.has_pairs():
+        raise InputError(f"{tm}: the TM holds no pairs: there is nothing to check, and a green gate would"
+                         " say nothing (build it from a corpus with span pairs first)")
+    coverage, warnings = input_warnings(store, english, baseline)
+    if coverage is not None and not coverage.matched:
+        raise InputError(warnings[0])
+    if not quiet:
+        used = [f"--{key} {recorded[key]}" for key in QA_INPUTS if recorded.get(key)]
+        if used:
+            click.echo("settings of the build: " + ", ".join(used))
+        if coverage is not None:
+            click.echo(coverage.message())
+    for warning in warnings:
+        click.echo(f"tmpipe: warning: {warning}", err=True)
 
 
 def _print_qa(result: QaResult, write_baseline: Path | None) -> None:
@@ -298,16 +344,17 @@ def _print_qa(result: QaResult, write_baseline: Path | None) -> None:
 
 @main.command("formats", context_settings=CONTEXT)
 def list_formats() -> None:
-    """List the export formats.
+    """List the export formats and QA reports, with what each writes (* = written by default).
 
     \b
     Example:
       tmpipe formats
     """
-    width = max(map(len, [*FORMATS, *REPORTS]))
     click.echo("export formats (tmpipe build -f, tmpipe export -f):")
     for name in sorted(FORMATS):
-        click.echo(f"  {name:<{width}}  {FORMATS[name].description}")
-    click.echo("QA reports (tmpipe qa -f):")
+        mark = "*" if name in DEFAULT_FORMATS else " "
+        click.echo(f"  {mark} {name:<16} {FORMATS[name].description}")
+    click.echo("QA reports (tmpipe build -f, tmpipe qa -f):")
     for name in REPORTS:
-        click.echo(f"  {name:<{width}}  {REPORTS[name].description} (qa/{REPORTS[name].file})")
+        mark = "*" if name in DEFAULT_REPORTS else " "
+        click.echo(f"  {mark} {name:<16} {REPORTS[name].description}")

@@ -18,13 +18,25 @@ from typing import Any, TypeVar
 
 from .errors import ConfigError
 
-__all__ = ["ENGINES", "open_engine"]
+__all__ = ["ENGINES", "cpus_available", "open_engine"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 Imap = Callable[[Callable[[T], R], Iterable[T]], Iterator[R]]
 
 ENGINES = ("local", "dask")
+
+
+def cpus_available() -> int:
+    """The CPUs this process may run on: ``os.process_cpu_count()`` (Python 3.13+), else the
+    affinity mask (a container's or ``taskset``'s limit), else every CPU of the machine."""
+    counted = getattr(os, "process_cpu_count", None)
+    if counted is not None:
+        return int(counted() or 1)
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 @contextmanager

@@ -3,7 +3,9 @@
 An article of the TM is matched to the English file with the longest common
 path suffix (``fr-FR/articles/x.md`` ↔ ``articles/x.md``); a match must cover
 the whole English path, the whole TM path, at least two components, or stop at
-the TM path's locale folder; ties are ambiguous and match nothing.
+the TM path's locale folder; ties are ambiguous and match nothing.  With several
+corpus roots, a TM path is compared without its root's folder name, so
+``--english en`` and ``--english en/docs`` both match ``docs/x.md`` and ``x.md``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import re
 import subprocess
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +65,9 @@ def sentences(markdown: str) -> list[str]:
 class EnglishTree:
     """An English folder: path matching, normalised article text, and git facts when it is a checkout."""
 
-    def __init__(self, root: Path, cache_size: int = 16) -> None:
+    def __init__(self, root: Path, cache_size: int = 16, prefixes: Sequence[str] = ()) -> None:
         self.root = Path(root)
+        self._prefixes = sorted((p for p in prefixes if p), key=len, reverse=True)
         self._by_name: dict[str, list[tuple[str, ...]]] = {}
         for folder, dirs, files in os.walk(self.root):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -78,7 +81,8 @@ class EnglishTree:
 
     def match(self, tm_path: str) -> str | None:
         """The English path (relative to the root) for a TM article path, or None."""
-        parts = tuple(tm_path.split("/"))
+        prefix = next((p for p in self._prefixes if tm_path.startswith(p)), "")
+        parts = tuple(tm_path[len(prefix):].split("/"))
         best: list[tuple[str, ...]] = []
         best_len = 0
         for candidate in self._by_name.get(parts[-1].lower(), []):

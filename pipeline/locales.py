@@ -1,11 +1,16 @@
-"""BCP 47 language tags: normalising case and finding a file's locale in its path."""
+"""BCP 47 language tags: normalising case, finding a file's locale in its path, and telling whether
+a folder name outside the corpus (a repository's, ``docs.ja-jp``) names one."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
-__all__ = ["is_tag", "normalize_tag", "locale_from_path", "language_of"]
+from babel import Locale
+from babel.core import get_global
+
+__all__ = ["is_tag", "normalize_tag", "locale_from_path", "locale_of_name", "language_of"]
 
 _LOCALE = re.compile(r"(?i)^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))$")
 _SUFFIX = re.compile(r"(?i)\.([a-z]{2,3}(?:[-_][a-z]{4})?[-_](?:[a-z]{2}|\d{3}))$")
@@ -54,6 +59,38 @@ def locale_from_path(parts: Sequence[str]) -> str | None:
         found = _as_locale(folder)
         if found:
             return found
+    return None
+
+
+@functools.cache
+def _registered_codes() -> tuple[frozenset[str], frozenset[str]]:
+    """The two-letter language codes (ISO 639-1) and region codes (ISO 3166-1) CLDR knows (Babel's
+    data): a folder name outside the corpus is a locale only when it is made of those (``ci-ja``
+    is not; ``fr-fr`` is)."""
+    languages = frozenset(code for code in Locale("en").languages if len(code) == 2 and code.isalpha())
+    regions = frozenset(code for code in get_global("territory_languages") if len(code) == 2 and code.isalpha())
+    return languages, regions - {"ZZ"}  # ZZ: CLDR's unknown region
+
+
+def _registered(tag: str) -> bool:
+    """Whether a ``language[-Script]-REGION`` tag uses a registered two-letter language and a
+    registered region (or a UN M.49 number such as ``419``).  Three-letter languages are not
+    taken from names: ``ent-fr``, ``doc-de`` are folder names far more often (``--locale`` gives one)."""
+    match = _LOCALE.match(tag)
+    if not match:
+        return False
+    language, _, region = match.groups()
+    languages, regions = _registered_codes()
+    return language.lower() in languages and (region.isdigit() or region.upper() in regions)
+
+
+def locale_of_name(name: str) -> str | None:
+    """The locale a folder name outside the corpus names: the whole name (``fr-fr``) or its
+    ``.``-suffix (``docs.ja-jp``, ``OfficeDocs-SkypeForBusiness-pr.fr-FR``), made of registered
+    codes; None for any other name (``ci-ja``, ``docs``)."""
+    for candidate in (name, name.rsplit(".", 1)[-1] if "." in name else None):
+        if candidate and _registered(candidate):
+            return normalize_tag(candidate)
     return None
 
 

@@ -31,6 +31,8 @@ __all__ = [
     "SOURCE_LOCALE",
     "REVIEW_BELOW",
     "needs_review",
+    "OWN_LOCALE",
+    "NO_LOCALE",
 ]
 
 #: The language of the ``sxs-lookup`` twin spans in Microsoft Docs articles.
@@ -39,6 +41,8 @@ SOURCE_LOCALE = "en-US"
 #: An aligned pair scored below this needs a reviewer's look: XLIFF marks it for review and PO
 #: makes it ``fuzzy`` (span pairs never need it: Microsoft's own markup paired them).
 REVIEW_BELOW = 0.5
+#: ``DocumentMeta.locale_from`` of an article that names its locale itself, and of one that has none.
+OWN_LOCALE, NO_LOCALE = "article", "none"
 
 CodeKind = Literal["begin", "end", "standalone"]
 Origin = Literal["span", "aligned"]
@@ -178,6 +182,10 @@ class DocumentMeta:
     """``ms.lasthandoff``: the date of the last hand-off (as written, MM/DD/YYYY)."""
     source_locale: str = SOURCE_LOCALE
     """Locale of the English twins."""
+    locale_from: str = OWN_LOCALE
+    """Where ``locale`` comes from: ``article`` (its ``ms.contentlocale``, a locale folder or a file
+    name suffix), else its corpus root's (``--locale``, ``folder name``, ``other articles``), or
+    ``none`` when nothing says (``und``)."""
 
 
 @dataclass(frozen=True, slots=True)

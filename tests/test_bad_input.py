@@ -2,7 +2,8 @@
 
 Each case writes one bad file next to a good article, runs ``tmpipe build`` as a
 subprocess and checks: exit 0 with no traceback, the good article's pairs are all
-there, ``occurrences = pairs + anomalies`` holds, and the bad file's findings are
+there, ``occurrences = pairs + occurrences_in_anomalies`` holds, the anomalies add up to
+``anomalies_by_kind`` (in all and over the locales), and the bad file's findings are
 exactly the expected ``(kind, line)`` list.
 """
 
@@ -42,7 +43,9 @@ def build(tmp_path: Path, write: Callable[[Path], None]) -> tuple[dict, list[tup
     assert "Traceback" not in result.stderr + result.stdout
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     ext = manifest["extraction"]
-    assert ext["occurrences"] == ext["pairs"] + ext["anomalies"]
+    assert ext["occurrences"] == ext["pairs"] + ext["occurrences_in_anomalies"]
+    assert ext["anomalies"] == sum(ext["anomalies_by_kind"].values()) == sum(
+        row["anomalies"] for row in ext["by_locale"].values())
     db = sqlite3.connect(tmp_path / "out" / "tm.sqlite")
     try:
         good = db.execute("SELECT COUNT(*) FROM segments WHERE file = 'fr-FR/good.md'").fetchone()[0]

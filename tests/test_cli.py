@@ -17,7 +17,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build") / "out"
     result = run_tmpipe("build", CORPUS, "-o", out, "-f", "csv", "-f", "parquet")
     assert result.returncode == 0, result.stderr
-    assert "occurrences = pairs + anomalies" in result.stdout
+    assert "occurrences = pairs + occurrences in anomalies" in result.stdout
     return out
 
 
@@ -25,7 +25,9 @@ def test_manifest_indexes_the_build(built: Path) -> None:
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tool"] == "tmpipe" and manifest["version"]
     ext = manifest["extraction"]
-    assert ext["occurrences"] == ext["pairs"] + ext["anomalies"] > 0
+    assert ext["occurrences"] == ext["pairs"] + ext["occurrences_in_anomalies"] > 0
+    assert ext["anomalies"] == sum(ext["anomalies_by_kind"].values()) == sum(
+        row["anomalies"] for row in ext["by_locale"].values()) > ext["occurrences_in_anomalies"]
     assert set(ext["by_locale"]) >= {"fr-FR"}
     formats = {o["format"] for o in manifest["outputs"]}
     assert formats >= {"sqlite", "csv", "parquet"}
@@ -75,7 +77,7 @@ def test_extract_prints_pairs_with_file_and_line() -> None:
 @pytest.mark.parametrize("args, code, message", [
     (["build", "no/such/corpus", "-o", "{tmp}/o"], 2, "corpus path does not exist"),
     (["build", str(CORPUS), "-o", "{tmp}/file/out"], 3, "cannot write output directory"),
-    (["build", str(CORPUS), "-o", "{tmp}/o", "-f", "nope"], 2, "unknown export format 'nope'; choose from:"),
+    (["build", str(CORPUS), "-o", "{tmp}/o", "-f", "nope"], 2, "unknown format 'nope'; choose from the export"),
     (["stats", "{tmp}/missing"], 2, "no such translation memory"),
 ])
 def test_errors_are_one_line_with_an_exit_code(tmp_path: Path, args: list[str], code: int, message: str) -> None:

@@ -102,3 +102,21 @@ def test_bad_config_names_the_valid_checks(tmp_path: Path, built: Path) -> None:
 def test_help_ends_with_examples() -> None:
     result = run_tmpipe("qa", "--help")
     assert result.returncode == 0 and "Example:" in result.stdout and "--fail-on" in result.stdout
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[qa]\nfail_on = 3\n', "qa.fail_on: must be one of error, warning, info, not 3"),
+    ('[qa]\nmax_findings = "many"\n', "qa.max_findings must be a count >= 0, not 'many'"),
+    ('[qa]\nmax = 5\n', "qa.max: must be a table, not 5"),
+    ('[qa.checks.length-ratio]\nfence = "wide"\n', "qa.checks.length-ratio.fence must be float"),
+    ('[qa.checks.length-ratio]\nsevere = true\n', "unknown option qa.checks.length-ratio.severe"),
+    ('[export]\nformats = ["tmx"]\n', "[export] is not a table tmpipe reads; its settings go in [qa]"),
+    ('[qa]\nfail_on = "error"\n[export]\nx = 1\n', "[export] is not a table tmpipe reads"),
+])
+def test_config_errors_name_the_key(tmp_path: Path, toml: str, message: str) -> None:
+    config = tmp_path / "tmpipe.toml"
+    config.write_text(toml, encoding="utf-8")
+    result = run_tmpipe("build", CORPUS, "-o", tmp_path / "out", "--config", config)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+

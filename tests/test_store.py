@@ -69,7 +69,8 @@ def test_units_are_deduplicated_with_repetition_counts(corpus: Path, tmp_path: P
     ]
     assert len(segments) == 5
     assert firsts == [("No", "Non", "fr-FR/a.md", 1), ("Yes", "Oui", "fr-FR/a.md", 0), ("Yes", "はい", "ja-JP/a.md", 0)]
-    assert summary["by_locale"]["fr-FR"] == {"files": 2, "occurrences": 4, "pairs": 4, "anomalies": 0, "units": 2}
+    assert summary["by_locale"]["fr-FR"] == {"files": 2, "occurrences": 4, "pairs": 4, "anomalies": 0,
+                                             "occurrences_in_anomalies": 0, "units": 2, "mt_units": 0}
 
 
 def test_rerun_is_idempotent_and_skips_unchanged_files(corpus: Path, tmp_path: Path) -> None:

@@ -241,5 +241,5 @@ def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
     return documents
 
 
-PO = register(Format("po", "gettext PO catalogue per target locale: every occurrence, raw Markdown messages",
+PO = register(Format("po", "gettext PO catalogue per target locale, MT entries fuzzy (po/fr-FR.po)",
                      _files, per_locale=True))

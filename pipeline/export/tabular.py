@@ -87,7 +87,7 @@ def _tables(folder: str, suffix: str, dataset: bool) -> Callable[[DocumentContex
     return files
 
 
-CSV = register(Format("csv", "segments.csv and units.csv: every occurrence and every unit, RFC 4180", _csv_files))
-PARQUET = register(Format("parquet", "segments.parquet and units.parquet (pyarrow)", _tables("", ".parquet", False)))
-DATASET = register(Format("parquet-dataset", "the TM as a Parquet dataset partitioned by target locale (Hive layout)",
+CSV = register(Format("csv", "segments.csv (one row per occurrence) and units.csv (one per unit)", _csv_files))
+PARQUET = register(Format("parquet", "segments.parquet and units.parquet, the same tables as CSV", _tables("", ".parquet", False)))
+DATASET = register(Format("parquet-dataset", "the tables as a Hive-partitioned Parquet dataset by target locale (dataset/)",
                           _tables("dataset/", "", True)))

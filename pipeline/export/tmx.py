@@ -302,5 +302,5 @@ def _files(ctx: DocumentContext) -> list[Document[UnitRow] | Stream]:
     return files
 
 
-TMX = register(Format("tmx", "TMX 1.4b translation memory per locale pair, for CAT tools (OmegaT, Trados, memoQ)",
+TMX = register(Format("tmx", "TMX 1.4b translation memory per target locale (tmx/en-US_fr-FR.tmx; --split-mt, --multilingual)",
                       _files, per_locale=True))

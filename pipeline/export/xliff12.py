@@ -179,5 +179,5 @@ def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
     return documents
 
 
-XLIFF12 = register(Format("xliff-1.2", "XLIFF 1.2 (strict) per locale pair: every occurrence, one <file> per article",
+XLIFF12 = register(Format("xliff-1.2", "XLIFF 1.2 per target locale, one <file> per article (xliff-1.2/en-US_fr-FR.xlf)",
                           _files, per_locale=True))

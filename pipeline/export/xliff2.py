@@ -203,5 +203,5 @@ def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
     return documents
 
 
-XLIFF2 = register(Format("xliff-2", "XLIFF 2.1 per locale pair: every occurrence, one <file> per article",
+XLIFF2 = register(Format("xliff-2", "XLIFF 2.1 per target locale, one <file> per article (xliff-2/en-US_fr-FR.xlf)",
                          _files, per_locale=True))

@@ -20,11 +20,11 @@ from pathlib import Path, PurePosixPath
 
 from ..chars import XML_ILLEGAL
 from ..locales import is_tag, locale_from_path, normalize_tag
-from ..model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta, Pair
+from ..model import NO_LOCALE, OWN_LOCALE, SOURCE_LOCALE, Anomaly, Document, DocumentMeta, Pair
 from .frontmatter import read_front_matter
 from .spans import LineIndex, scan_pairs
 
-__all__ = ["extract_file", "extract_bytes", "decode"]
+__all__ = ["extract_file", "extract_bytes", "decode", "path_locale"]
 
 _META = {
     "translation_type": "ms.translationtype",
@@ -97,34 +97,56 @@ def _checks(text: str, pairs: list[Pair], lines: LineIndex) -> list[Anomaly]:
     return found
 
 
-def _locale(front_value: str | None, path: str, given: str | None) -> tuple[str, list[Anomaly]]:
+def _locale(front_value: str | None, locale_path: str, given: str | None,
+            given_from: str) -> tuple[str, str, list[Anomaly]]:
+    """``(locale, where it comes from, anomalies)``: the article's own (``ms.contentlocale``, else a
+    locale folder or file suffix in ``locale_path``), else ``given`` (its corpus root's), else ``und``."""
     anomalies = []
     if front_value and not is_tag(front_value):
         anomalies.append(Anomaly("locale", 0, f"ms.contentlocale {front_value!r} is not a language tag; ignored"))
         front_value = None
-    found = front_value or given or locale_from_path(PurePosixPath(path).parts)
-    return (normalize_tag(found) if found else "und"), anomalies
+    if front_value:
+        return normalize_tag(front_value), OWN_LOCALE, anomalies
+    return (*path_locale(locale_path, given, given_from), anomalies)
 
 
-def extract_bytes(data: bytes, path: str, *, locale: str | None = None,
-                  source_locale: str = SOURCE_LOCALE) -> Document:
-    """Extract pairs from an article's bytes; ``path`` is relative to the corpus root."""
+def path_locale(locale_path: str, given: str | None, given_from: str) -> tuple[str, str]:
+    """``(locale, where it comes from)`` of an article whose front matter names none: a locale folder
+    or file suffix in ``locale_path``, else ``given`` (its corpus root's), else ``und``."""
+    own = locale_from_path(PurePosixPath(locale_path).parts)
+    if own:
+        return normalize_tag(own), OWN_LOCALE
+    if given:
+        return normalize_tag(given), given_from
+    return "und", NO_LOCALE
+
+
+def extract_bytes(data: bytes, path: str, *, locale: str | None = None, locale_from: str = "--locale",
+                  locale_path: str | None = None, source_locale: str = SOURCE_LOCALE) -> Document:
+    """Extract pairs from an article's bytes; ``path`` is relative to the corpus root.
+
+    ``locale`` is the locale of an article that names none (its corpus root's, from ``locale_from``);
+    ``locale_path`` the path a locale folder may be in (default ``path``; not the root's name)."""
     sha = hashlib.sha256(data).hexdigest()
     text, anomalies = decode(data)
     if text is None:
-        meta = DocumentMeta(path=path, locale=locale or "und", source_locale=source_locale)
+        found, source, _ = _locale(None, locale_path or path, locale, locale_from)
+        meta = DocumentMeta(path=path, locale=found, source_locale=source_locale, locale_from=source)
         return Document(meta, sha, len(data), 0, anomalies=tuple(anomalies))
     occurrences = text.count("data-ttu-id=")
     front = read_front_matter(text)
     anomalies += front.anomalies
-    found, problems = _locale(front.fields.get("ms.contentlocale"), path, locale)
+    found, source, problems = _locale(front.fields.get("ms.contentlocale"), locale_path or path, locale, locale_from)
     anomalies += problems
-    if found == "und" and occurrences:
-        anomalies.append(Anomaly("locale", 0, "no ms.contentlocale and no locale folder or suffix in the path"))
+    if found == "und" and (occurrences or front.fields or front.anomalies):
+        anomalies.append(Anomaly("locale", 0, "no ms.contentlocale, no locale folder or suffix in the path, and"
+                                 " neither the corpus root's name nor its other articles name one: give it with"
+                                 " --locale TAG"))
     meta = DocumentMeta(
         path=path,
         locale=found,
         source_locale=source_locale,
+        locale_from=source,
         **{name: front.fields.get(key) or None for name, key in _META.items()},
     )
     pairs: list[Pair] = []

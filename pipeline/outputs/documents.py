@@ -17,6 +17,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from .. import progress
 from ..atomic import atomic_open
 from ..export.registry import Document, DocumentContext, Format, Part, Stream, Table
 from ..extsort import external_sort
@@ -100,7 +101,9 @@ def _write_documents(name: str, documents: list[Document[Any]], store: Store, ou
                     for path, key in _part_keys(store, shape, target, source)]
             stale = {path for path, key in plan if not all(frag.holds(path, key) for frag in files)}
             rows = _rows(store, shape, target, source, sorted(stale))
+            progress.expect(len(plan))
             for path, key in plan:
+                progress.advance()
                 read = next(rows) if path in stale else None
                 for doc, frag, total in zip(documents, files, totals):
                     counts = frag.part(path, key, doc.values(total["parts"] + 1),

@@ -65,7 +65,8 @@ def run_qa(store: Store, out: Path, config: QaConfig | None = None, english: Pat
                 for chunk in report.render(ctx):
                     handle.write(chunk)
             result.outputs.append(Output(rel, report.name, len(result.findings), extra={
-                "findings": result.summary["findings"], "suppressed": result.summary["suppressed"]}))
+                "findings": result.summary["findings"], "suppressed": result.summary["suppressed"],
+                "by_severity": result.summary["by_severity"]}))
         for each in memos:
             each.commit()
         return result

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .. import progress
 from ..atomic import atomic_path
 from ..errors import OutputError
 from ..export.registry import Table
@@ -79,6 +80,7 @@ def _write(pa: Any, pq: Any, dest: Path, table: Table, groups: Iterator[Iterator
     count, sources = 0, set[str]()
     with pq.ParquetWriter(dest, schema) as writer:
         for run in _runs(groups):
+            progress.advance(len(run))
             cells = [table.cells(row) for row in run]
             sources.update(row[where] for row in cells)
             arrays = [pa.array([row[at] for row in cells], type=field.type) for at, field in zip(keep, schema)]
@@ -92,6 +94,7 @@ def _write(pa: Any, pq: Any, dest: Path, table: Table, groups: Iterator[Iterator
 def write_table(table: Table, store: Store, out: Path, signature: dict[str, Any]) -> list[Output]:
     """Write one table (a file, or a dataset's partitions); the manifest entries of its files."""
     pa, pq = pyarrow()
+    progress.expect(lambda: sum(store.pairs_by_locale().values()) if table.name == "segments" else store.unit_count())
     if table.partition is None:
         with atomic_path(out / table.path) as tmp:
             count, _ = _write(pa, pq, tmp, table, _groups(table, store), None)

@@ -34,7 +34,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, code_digest
+from .. import __version__, code_digest, progress
 from ..atomic import atomic_open
 from ..errors import OutputError
 from ..export import DocumentContext, ExportOptions, get_format
@@ -68,6 +68,8 @@ class Job:
     english: Path | None = None
     baseline: Path | None = None
     corpus_root: str | None = None
+    reports: tuple[str, ...] | None = None
+    """QA report formats to write (None: the default ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +89,16 @@ class Task:
     def key(self) -> str:
         return f"{self.name} {' '.join(self.locales) if self.locales else '*'}"
 
+    @property
+    def label(self) -> str:
+        """For people: ``tmx fr-FR``, ``csv``, ``QA``."""
+        return "QA" if self.name == QA else f"{self.name} {' '.join(self.locales)}" if self.locales else self.name
+
 
 def options_of(job: Job, name: str) -> dict[str, Any]:
     """The options that change what task ``name`` writes (the signature's ``options``)."""
     if name == QA:
-        return {"qa": repr(job.qa), "corpus_root": job.corpus_root}
+        return {"qa": repr(job.qa), "corpus_root": job.corpus_root, **({"reports": job.reports} if job.reports else {})}
     return {"format": name, "source_locale": job.source_locale, **asdict(job.export)}
 
 
@@ -146,10 +153,15 @@ def _file_digest(path: Path) -> str:
         return "unreadable"
 
 
-def run_task(job: Job, task: Task) -> Result:
-    """Run one task; returns the manifest entries of the files it wrote, and the seconds it took."""
+def run_task(job: Job, task: Task, meter: progress.Meter | None = None) -> Result:
+    """Run one task; returns the manifest entries of the files it wrote, and the seconds it took.
+    ``meter`` counts its progress (:mod:`pipeline.progress`)."""
     started = time.perf_counter()
-    entries = _entries(job, task)
+    progress.use(meter)
+    try:
+        entries = _entries(job, task)
+    finally:
+        progress.use(None)
     return entries, round(time.perf_counter() - started, 3)
 
 
@@ -160,7 +172,7 @@ def _entries(job: Job, task: Task) -> list[dict[str, Any]]:
         if task.name == QA:
             assert job.qa is not None
             result = run_qa(store, job.out, job.qa, english=job.english, baseline=job.baseline,
-                            corpus_root=job.corpus_root, memo=job.out / MEMO)
+                            corpus_root=job.corpus_root, memo=job.out / MEMO, formats=job.reports)
             return [o.to_json() for o in result.outputs]
         everything = tuple(store.locale_pairs())
         pairs = everything if task.locales is None else tuple(p for p in everything if p[1] in task.locales)
@@ -227,8 +239,9 @@ class Outcome:
     """Tasks whose files were kept."""
 
 
-def run(job: Job, tasks: Sequence[Task], jobs: int = 1) -> Outcome:
-    """Run the tasks that cannot be reused, in ``jobs`` processes; their entries in task order."""
+def run(job: Job, tasks: Sequence[Task], jobs: int = 1, reporter: progress.Silent = progress.Silent()) -> Outcome:
+    """Run the tasks that cannot be reused, in ``jobs`` processes; their entries in task order.
+    ``reporter`` is told as each task starts and ends."""
     previous = read_state(job.out)
     results: dict[str, list[dict[str, Any]]] = {}
     todo = []
@@ -239,9 +252,10 @@ def run(job: Job, tasks: Sequence[Task], jobs: int = 1) -> Outcome:
         else:
             results[task.key] = kept
     seconds = {}
-    for task, (entries, took) in _execute(job, todo, jobs):
+    for task, (entries, took) in _execute(job, todo, jobs, reporter):
         results[task.key] = entries
         seconds[task.key] = took
+        reporter.end(task.label, took)
     records = {}
     for task in tasks:
         if task.fingerprint is not None:
@@ -251,7 +265,7 @@ def run(job: Job, tasks: Sequence[Task], jobs: int = 1) -> Outcome:
     return Outcome(entries, records, seconds, len(tasks) - len(todo))
 
 
-def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:
+def _execute(job: Job, tasks: list[Task], jobs: int, reporter: progress.Silent) -> Iterator[tuple[Task, Result]]:
     """Each task in a forked child process, ``jobs`` at a time (in this process when forking is not safe).
 
     A child per task: what a task loads (pyarrow, the language models of QA) is freed when it
@@ -260,7 +274,9 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
     """
     if threading.active_count() > 1 or (jobs <= 1 and len(tasks) <= 1):
         for task in tasks:
-            yield task, run_task(job, task)
+            meter = progress.Meter(on_change=reporter.refresh)
+            reporter.start(task.label, meter)
+            yield task, run_task(job, task, meter)
         return
     context = multiprocessing.get_context("fork")
     pending = list(reversed(tasks))
@@ -272,7 +288,8 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
                 if chosen is None:  # only memory-heavy tasks left, and one is running
                     break
                 receive, send = context.Pipe(duplex=False)
-                process: BaseProcess = context.Process(target=_child, args=(job, chosen, send),
+                meter = progress.Meter()
+                process: BaseProcess = context.Process(target=_child, args=(job, chosen, send, meter),
                                                        name=f"tmpipe {chosen.key}")
                 # A Ctrl-C now waits until the child is known here (so it is stopped and joined) and,
                 # in the child, until its handler is in place (no traceback from process start-up).
@@ -283,7 +300,10 @@ def _execute(job: Job, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Res
                 finally:
                     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 send.close()
-            for ready in mp_wait(list(running)):
+                reporter.start(chosen.label, meter)
+            ready_ones = mp_wait(list(running), timeout=0.25)  # the reporter redraws while tasks run
+            reporter.refresh()
+            for ready in ready_ones:
                 done, child = running.pop(ready)
                 yield done, _result(done, ready, child)  # type: ignore[arg-type]
     except BaseException:
@@ -306,7 +326,7 @@ def next_task(pending: list[Task], running: list[Task]) -> Task | None:
     return pending.pop()
 
 
-def _child(job: Job, task: Task, send: Connection) -> None:
+def _child(job: Job, task: Task, send: Connection, meter: progress.Meter) -> None:
     """A task's process: runs it and sends back ``("ok", result)`` or ``("error", exception)``."""
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: dies with the build
@@ -314,7 +334,7 @@ def _child(job: Job, task: Task, send: Connection) -> None:
         pass
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent around the fork
-        send.send(("ok", run_task(job, task)))
+        send.send(("ok", run_task(job, task, meter)))
     except KeyboardInterrupt:
         send.send(("interrupted", None))
     except BaseException as exc:  # noqa: BLE001 - re-raised in the parent

@@ -79,52 +79,75 @@ class QaConfig:
 
 def _severity(value: Any, where: str) -> Severity:
     if value not in SEVERITIES:
-        raise ConfigError(f"{where}: severity must be one of {', '.join(SEVERITIES)}, not {value!r}")
+        raise ConfigError(f"{where}: must be one of {', '.join(SEVERITIES)}, not {value!r}")
     return value  # type: ignore[no-any-return]
 
 
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a table, not {value!r}")
+    return value
+
+
 def parse_config(data: dict[str, Any], path: Path | None = None) -> QaConfig:
-    """Validate a decoded ``tmpipe.toml``; unknown keys and checks are errors naming the valid ones."""
+    """Validate a decoded ``tmpipe.toml``; every error names the file and the key (``qa.fail_on``),
+    and unknown keys, tables and checks list the valid ones."""
     where = str(path or CONFIG_NAME)
-    qa = data.get("qa", data)
-    if not isinstance(qa, dict):
-        raise ConfigError(f"{where}: [qa] must be a table")
-    unknown = set(qa) - _TOP_KEYS - ({"tool", "project"} if qa is data else set())
+    tables = {key for key, value in data.items() if isinstance(value, dict) and key not in _TOP_KEYS}
+    foreign = sorted(tables - {"qa", "tool", "project"})
+    if foreign:
+        raise ConfigError(f"{where}: [{foreign[0]}] is not a table tmpipe reads; its settings go in [qa]"
+                          f" ({', '.join(sorted(_TOP_KEYS))})")
+    if "qa" in data:
+        qa, key = _table(data["qa"], f"{where}: qa"), "qa."
+        stray = sorted(set(data) - {"qa", "tool", "project"})
+        if stray:
+            raise ConfigError(f"{where}: {stray[0]!r} is outside [qa]; put it in the [qa] table")
+    else:
+        qa, key = {k: v for k, v in data.items() if k not in ("tool", "project")}, ""
+    unknown = set(qa) - _TOP_KEYS
     if unknown:
-        raise ConfigError(f"{where}: unknown QA setting {sorted(unknown)[0]!r}; "
+        raise ConfigError(f"{where}: unknown QA setting {key}{sorted(unknown)[0]}; "
                           f"choose from: {', '.join(sorted(_TOP_KEYS))}")
     checks: dict[str, CheckSettings] = {}
-    for check_id, table in (qa.get("checks") or {}).items():
+    for check_id, table in _table(qa.get("checks") or {}, f"{where}: {key}checks").items():
         info = get_check(check_id)
-        if not isinstance(table, dict):
-            raise ConfigError(f"{where}: [qa.checks.{check_id}] must be a table")
-        table = dict(table)
+        table = dict(_table(table, f"{where}: [{key}checks.{check_id}]"))
         enabled = table.pop("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{where}: {key}checks.{check_id}.enabled must be true or false, not {enabled!r}")
         severity = table.pop("severity", None)
-        for key, value in table.items():
-            if key not in info.options:
+        for option, value in table.items():
+            if option not in info.options:
                 valid = ", ".join(["enabled", "severity", *info.options])
-                raise ConfigError(f"{where}: unknown option {key!r} for check {check_id}; choose from: {valid}")
-            default = info.options[key]
+                raise ConfigError(f"{where}: unknown option {key}checks.{check_id}.{option}; choose from: {valid}")
+            default = info.options[option]
             if default is not None and not isinstance(value, type(default)) and not (
                     isinstance(default, float) and isinstance(value, int)):
-                raise ConfigError(f"{where}: {check_id}.{key} must be {type(default).__name__}, not {value!r}")
-        checks[check_id] = CheckSettings(bool(enabled), _severity(severity, where) if severity else None, table)
+                raise ConfigError(f"{where}: {key}checks.{check_id}.{option} must be {type(default).__name__},"
+                                  f" not {value!r}")
+        checks[check_id] = CheckSettings(
+            enabled, _severity(severity, f"{where}: {key}checks.{check_id}.severity") if severity else None, table)
     dnt = qa.get("do_not_translate", [])
     if not isinstance(dnt, list) or not all(isinstance(t, str) for t in dnt):
-        raise ConfigError(f"{where}: do_not_translate must be a list of strings")
-    max_ = qa.get("max", {})
+        raise ConfigError(f"{where}: {key}do_not_translate must be a list of strings")
+    max_ = _table(qa.get("max", {}), f"{where}: {key}max")
     for check_id, count in max_.items():
         get_check(check_id)
-        if not isinstance(count, int) or count < 0:
-            raise ConfigError(f"{where}: max.{check_id} must be a count >= 0")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise ConfigError(f"{where}: {key}max.{check_id} must be a count >= 0, not {count!r}")
     suppress = qa.get("suppress")
     if suppress is not None:
+        if not isinstance(suppress, str):
+            raise ConfigError(f"{where}: {key}suppress must be the path of a baseline file, not {suppress!r}")
         suppress = (path.parent if path else Path()) / suppress
     fail_on = qa.get("fail_on")
+    max_findings = qa.get("max_findings", 5000)
+    if not isinstance(max_findings, int) or isinstance(max_findings, bool) or max_findings < 0:
+        raise ConfigError(f"{where}: {key}max_findings must be a count >= 0, not {max_findings!r}")
     return QaConfig(checks, tuple(sorted(set(dnt), key=lambda t: (-len(t), t))),
-                    _severity(fail_on, where) if fail_on else None, dict(max_), suppress,
-                    int(qa.get("max_findings", 5000)), path)
+                    _severity(fail_on, f"{where}: {key}fail_on") if fail_on else None, dict(max_), suppress,
+                    max_findings, path)
 
 
 def load_config(path: Path | None = None) -> QaConfig:

@@ -20,13 +20,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .. import progress
 from ..store import Store
 from ..english import EnglishTree, no_space, sentences
 from .findings import Finding
 from .registry import CheckContext, check
 from .text import collapse
 
-__all__ = ["source_drift", "closest", "word_diff"]
+__all__ = ["source_drift", "closest", "word_diff", "MIN_SIMILARITY"]
 
 _WORDS = re.compile(r"\S+")
 _TOKENS = re.compile(r"\w+|[^\w\s]")
@@ -53,15 +54,22 @@ def word_diff(old: str, new: str) -> list[list[str]]:
     return ops
 
 
-def closest(source: str, candidates: list[str]) -> tuple[str | None, float]:
-    """The candidate most similar to ``source`` (difflib ratio over words and punctuation) and that ratio."""
+def closest(source: str, candidates: list[str],
+            tokens: list[list[str]] | None = None) -> tuple[str | None, float]:
+    """The candidate most similar to ``source`` (difflib ratio over words and punctuation) and that ratio.
+
+    ``tokens``: each candidate's words and punctuation, when the caller keeps them (an article's
+    sentences are compared with each of its drifted sources: split once, not once per source)."""
     words = _TOKENS.findall(source)
     best, best_ratio = None, 0.0
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(words)
-    for candidate in candidates:
-        matcher.set_seq1(_TOKENS.findall(candidate))
-        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+    for at, candidate in enumerate(candidates):
+        theirs = tokens[at] if tokens is not None else _TOKENS.findall(candidate)
+        if 2 * min(len(theirs), len(words)) <= best_ratio * (len(theirs) + len(words)):
+            continue  # real_quick_ratio, before the matcher is set up
+        matcher.set_seq1(theirs)
+        if matcher.quick_ratio() <= best_ratio:
             continue
         ratio = matcher.ratio()
         if ratio > best_ratio:
@@ -69,9 +77,9 @@ def closest(source: str, candidates: list[str]) -> tuple[str | None, float]:
     return best, round(best_ratio, 3)
 
 
-def _tree(ctx: CheckContext) -> EnglishTree:
+def _tree(ctx: CheckContext, store: Store) -> EnglishTree:
     if "english-tree" not in ctx.cache:
-        ctx.cache["english-tree"] = EnglishTree(ctx.english)  # type: ignore[arg-type]
+        ctx.cache["english-tree"] = EnglishTree(ctx.english, prefixes=store.root_prefixes())  # type: ignore[arg-type]
     return ctx.cache["english-tree"]  # type: ignore[no-any-return]
 
 
@@ -80,10 +88,15 @@ def _file_finding(ctx: CheckContext, severity: Any, locale: str, file: str, mess
     return Finding(ctx.info.id, severity, locale, file, 0, None, "", "", message, extra, key=extra["reason"])
 
 
-@check("source-drift", severity="warning", scope="corpus", needs="english", min_similarity=0.0)
+#: Below this similarity the closest current sentence is not the drifted source's new wording but
+#: some other sentence: the finding says "no close sentence" instead of proposing it.
+MIN_SIMILARITY = 0.5
+
+
+@check("source-drift", severity="warning", scope="corpus", needs="english", min_similarity=MIN_SIMILARITY)
 def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
     """Source no longer occurs in the current English article (the English changed after translation)."""
-    tree = _tree(ctx)
+    tree = _tree(ctx, store)
     commits = {row.path: row.source_commit for row in store.qa_files()}
     per_file: dict[str, dict[str, Any]] = ctx.cache.setdefault("report:source-drift", {})
     for file, rows in itertools.groupby(store.segments(), key=lambda r: (r.article.locale, r.article.path)):
@@ -94,12 +107,14 @@ def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
         per_file[path] = stats
         if english is None:
             stats["segments"] = sum(1 for _ in rows)
+            progress.advance(stats["segments"])
             yield _file_finding(ctx, "info", locale, path, "no English article matches this file in "
                                 f"{ctx.english}; drift not checked", reason="no-english")
             continue
         article = tree.article(english)
         for row in rows:
             stats["segments"] += 1
+            progress.advance()
             source_raw = row.source.raw
             flat = collapse(source_raw)
             if not flat or flat in article["flat"] or no_space(source_raw) in article["bare"]:
@@ -107,11 +122,14 @@ def source_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
             stats["drifted"] += 1
             if flat not in article["closest"]:
                 if article["sentences"] is None:
-                    article["sentences"] = sentences(article["text"])
-                article["closest"][flat] = closest(flat, article["sentences"])
+                    found = sentences(article["text"])
+                    article["sentences"], article["tokens"] = found, [_TOKENS.findall(text) for text in found]
+                article["closest"][flat] = closest(flat, article["sentences"], article["tokens"])
             best, similarity = article["closest"][flat]
             if best is None or similarity < ctx.options["min_similarity"]:
-                message, diff = "source no longer in the English article (nothing similar left)", []
+                message = (f"source no longer in the English article, and no close sentence there (closest"
+                           f" similarity {similarity:.2f} < {ctx.options['min_similarity']:.2f})")
+                best, diff = None, []
             else:
                 message = (f"source changed in the English article (similarity {similarity:.2f}); "
                            f"now: {best[:120]}")

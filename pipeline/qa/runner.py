@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from .. import __version__, code_digest
+from .. import __version__, code_digest, progress
 from ..output import Output
 from ..rows import QaUnit, QaUnitKey
 from ..store import Store
@@ -34,6 +34,8 @@ from .registry import CHECKS, CheckContext, CorpusFacts, QaSegment, end_pass
 from .tally import Tally
 
 __all__ = ["QaResult", "UnitMemo", "gate", "run_checks", "settings_digest"]
+
+Row = TypeVar("Row", QaUnit, QaUnitKey)
 
 #: Libraries whose data checks read (a new version may find other things).
 _LIBRARIES = ("lingua-language-detector", "regex", "wordfreq", "babel")
@@ -123,7 +125,12 @@ def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
     return contexts
 
 
-_BATCH = 1000  # units recalled from a memo at a time
+_BATCH = 1000  # units checked or recalled from a memo at a time
+
+
+def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    while batch := list(itertools.islice(rows, _BATCH)):
+        yield batch
 
 
 def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
@@ -143,10 +150,11 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
                 found[unit.unit_id] = findings
 
     if memo is None:
-        check(store.qa_units(locale))
+        for units in _batches(store.qa_units(locale)):
+            check(units)
+            progress.advance(len(units))
         return found
-    known = store.qa_unit_keys(locale)
-    while batch := list(itertools.islice(known, _BATCH)):
+    for batch in _batches(store.qa_unit_keys(locale)):
         keys = {row.unit_id: row.key + facts.about(locale, row.source_text).encode() for row in batch}
         recalled = memo.recall([(keys[row.unit_id], row) for row in batch])
         missing = []
@@ -157,6 +165,7 @@ def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
             elif findings:
                 found[row.unit_id] = findings
         check(store.qa_units_by_id(missing), keys)
+        progress.advance(len(batch))
     return found
 
 
@@ -184,6 +193,8 @@ def _findings(store: Store, contexts: list[CheckContext], memo: UnitMemo | None)
             end_pass(segmentwise[0].cache)  # models and memos of the segment checks: not needed any more
     for ctx in contexts:
         if ctx.info.scope == "corpus":
+            if not ctx.info.needs:
+                progress.advance()  # a corpus check, counted as it starts (those with a need count occurrences)
             yield from ctx.info.func(store, ctx)
 
 
@@ -197,6 +208,10 @@ def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, b
     skipped: dict[str, str] = {}
     facts = corpus_facts(store) if config.settings("untranslated").enabled else CorpusFacts()
     contexts = _contexts(config, english, baseline, skipped, facts)
+    # the units of the segment pass, a step per corpus check, and every occurrence for the checks
+    # against an outside input (--english, --baseline), which walk them all
+    progress.expect(lambda: store.unit_count() + sum(
+        sum(store.pairs_by_locale().values()) if ctx.info.needs else 1 for ctx in contexts if ctx.info.scope == "corpus"))
     tally = Tally(config, suppressed, keep_all)
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
     unit_memo = memo(settings_digest(segmentwise)) if memo is not None and segmentwise else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+from .. import progress
 from ..rows import OccurrenceRow
 from ..store import Store
 from .findings import Finding
@@ -35,6 +36,7 @@ def version_drift(store: Store, ctx: CheckContext) -> Iterator[Finding]:
     old_iter = _keyed(ctx.baseline.qa_segments_by_key())
     old = next(old_iter, None)
     for key, rows in _keyed(store.qa_segments_by_key()):
+        progress.advance(len(rows))
         while old is not None and old[0] < key:
             old = next(old_iter, None)
         if old is None or old[0] != key:

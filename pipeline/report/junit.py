@@ -70,5 +70,5 @@ def render_junit(ctx: ReportContext) -> Iterator[str]:
     yield etree.tostring(root, xml_declaration=True, encoding="utf-8").decode("utf-8")
 
 
-JUNIT = register(Report("junit", "junit.xml", "JUnit XML for CI test views: a testsuite per check, a testcase per file",
+JUNIT = register(Report("junit", "junit.xml", "qa/junit.xml: a testsuite per check, a testcase per file, for CI test views",
                         render_junit))

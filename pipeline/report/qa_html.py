@@ -212,5 +212,5 @@ def render_html(ctx: ReportContext) -> Iterator[str]:
     yield _END
 
 
-QA_HTML = register(Report("qa-html", "qa.html", "one self-contained HTML page for reviewers, with charts and filters",
+QA_HTML = register(Report("qa-html", "qa.html", "qa/qa.html: one self-contained page with charts, a filterable table and word diffs",
                           render_html))

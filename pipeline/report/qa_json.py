@@ -27,5 +27,5 @@ def render_qa_json(ctx: ReportContext) -> Iterator[str]:
     yield "\n ]}\n"
 
 
-QA_JSON = register(Report("qa-json", "qa.json", "every listed finding and the summary as JSON (docs/qa-json.md)",
+QA_JSON = register(Report("qa-json", "qa.json", "qa/qa.json: the summary and every listed finding (schema in docs/qa-json.md)",
                           render_qa_json))

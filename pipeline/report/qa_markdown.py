@@ -67,5 +67,5 @@ def render_markdown(ctx: ReportContext, top: int = 15) -> str:
     return "\n".join(lines)
 
 
-QA_MARKDOWN = register(Report("qa-markdown", "qa.md", "a short Markdown summary for a CI job summary",
+QA_MARKDOWN = register(Report("qa-markdown", "qa.md", "qa/qa.md: counts per check and severity, for a CI job summary",
                               lambda ctx: iter([render_markdown(ctx)])))

@@ -70,5 +70,5 @@ def render_sarif(ctx: ReportContext) -> Iterator[str]:
     yield "\n]}]}\n"
 
 
-SARIF = register(Report("sarif", "qa.sarif", "SARIF 2.1.0: findings at file:line for code-review tools",
+SARIF = register(Report("sarif", "qa.sarif", "qa/qa.sarif: SARIF 2.1.0 for code-scanning views, file:line from the corpus root",
                         render_sarif))

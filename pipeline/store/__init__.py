@@ -14,10 +14,10 @@ from pathlib import Path
 from ..errors import InputError, OutputError
 from .memo import Memo
 from .qa import QaQueries
-from .schema import MIGRATIONS
+from .schema import MIGRATIONS, READER_INDEXES
 from .write import DocRows, Writer, doc_rows, unit_key
 
-__all__ = ["MIGRATIONS", "DocRows", "Memo", "Store", "doc_rows", "open_store", "unit_key"]
+__all__ = ["MIGRATIONS", "READER_INDEXES", "DocRows", "Memo", "Store", "doc_rows", "open_store", "unit_key"]
 
 
 class Store(QaQueries, Writer):

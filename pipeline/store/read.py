@@ -120,23 +120,60 @@ class Reader:
         (articles,) = self.db.execute("SELECT COUNT(*) FROM files WHERE locale = ?", (locale,)).fetchone()
         return int(articles)
 
+    #: The per-locale and total counts of :meth:`summary`.
+    SUMMARY_COUNTS = ("files", "occurrences", "pairs", "anomalies", "occurrences_in_anomalies", "units", "mt_units")
+
     def summary(self) -> dict[str, Any]:
-        """Counts for the manifest: files, occurrences, pairs, anomalies, units, per locale."""
+        """Counts for the manifest, per locale and in all: files, occurrences, pairs, anomalies (each
+        one: they add up to ``anomalies_by_kind``), the occurrences those anomalies hold (so that
+        ``occurrences = pairs + occurrences_in_anomalies``), units and machine-translation-only
+        units; ``locale_from``: how many articles took their locale from their corpus root (or none)."""
         by_locale: dict[str, dict[str, Any]] = {}
         for locale, files, occurrences in self.db.execute(
                 "SELECT locale, COUNT(*), SUM(occurrences) FROM files GROUP BY locale ORDER BY locale"):
-            by_locale[locale] = {"files": files, "occurrences": occurrences, "pairs": 0, "anomalies": 0, "units": 0}
+            by_locale[locale] = dict.fromkeys(self.SUMMARY_COUNTS, 0)
+            by_locale[locale].update(files=files, occurrences=occurrences)
         for locale, pairs in self.pairs_by_locale().items():
             by_locale[locale]["pairs"] = pairs
-        for locale, ttu in self.db.execute(
-                "SELECT f.locale, SUM(a.ttu) FROM anomalies a JOIN files f ON f.id = a.file_id GROUP BY 1"):
-            by_locale[locale]["anomalies"] = ttu
-        for locale, units in self.db.execute("SELECT target_locale, COUNT(*) FROM units GROUP BY 1"):
-            by_locale.setdefault(locale, {})["units"] = units
+        for locale, anomalies, ttu in self.db.execute(
+                "SELECT f.locale, COUNT(*), SUM(a.ttu) FROM anomalies a JOIN files f ON f.id = a.file_id GROUP BY 1"):
+            by_locale[locale].update(anomalies=anomalies, occurrences_in_anomalies=ttu)
+        for locale, units, mt_units in self.db.execute(
+                "SELECT target_locale, COUNT(*), COUNT(*) FILTER (WHERE mt_repetitions = repetitions)"
+                " FROM units GROUP BY 1"):
+            by_locale.setdefault(locale, dict.fromkeys(self.SUMMARY_COUNTS, 0)).update(units=units, mt_units=mt_units)
         kinds = dict(self.db.execute("SELECT kind, COUNT(*) FROM anomalies GROUP BY kind ORDER BY kind"))
-        total = {key: sum(v.get(key, 0) or 0 for v in by_locale.values())
-                 for key in ("files", "occurrences", "pairs", "anomalies", "units")}
-        return {**total, "anomalies_by_kind": kinds, "by_locale": by_locale}
+        total = {key: sum(v.get(key, 0) or 0 for v in by_locale.values()) for key in self.SUMMARY_COUNTS}
+        borrowed = dict(self.db.execute(
+            "SELECT locale_from, COUNT(*) FROM files WHERE locale_from IS NOT NULL AND locale_from != 'article'"
+            " GROUP BY 1 ORDER BY 1"))
+        return {**total, "anomalies_by_kind": kinds, "by_locale": by_locale, "locale_from": borrowed}
+
+    def unit_count(self) -> int:
+        """How many units the TM holds."""
+        return int(self.db.execute("SELECT COUNT(*) FROM units").fetchone()[0])
+
+    def has_pairs(self) -> bool:
+        """Whether the TM holds at least one pair."""
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM occurrences)").fetchone()[0])
+
+    # -- the locales of articles that name none --------------------------------
+
+    def own_locales(self, prefix: str = "") -> list[str]:
+        """The locales the articles whose paths start with ``prefix`` name themselves, sorted."""
+        return [locale for (locale,) in self.db.execute(
+            "SELECT DISTINCT locale FROM files WHERE substr(path, 1, ?) = ? AND locale != 'und'"
+            " AND (locale_from IS NULL OR locale_from = 'article') ORDER BY 1", (len(prefix), prefix))]
+
+    def borrowed_locales(self, prefix: str = "") -> dict[str, tuple[str, str]]:
+        """``{path: (locale, locale_from)}`` of the articles under ``prefix`` that name no locale."""
+        return {path: (locale, source) for path, locale, source in self.db.execute(
+            "SELECT path, locale, locale_from FROM files WHERE substr(path, 1, ?) = ?"
+            " AND locale_from IS NOT NULL AND locale_from != 'article'", (len(prefix), prefix))}
+
+    def root_prefixes(self) -> list[str]:
+        """What the articles' paths start with, one per corpus root (``[""]`` for a single root)."""
+        return [prefix for (prefix,) in self.db.execute("SELECT prefix FROM roots ORDER BY prefix")] or [""]
 
     # -- occurrences, by article -----------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
@@ -46,7 +46,7 @@ class DocRows(NamedTuple):
     path: str
     """The article's path (the ``files.path`` key)."""
     file: tuple[Any, ...]
-    """``files`` columns from ``path`` to ``lasthandoff``."""
+    """``files`` columns from ``path`` to ``lasthandoff``, then ``locale_from``."""
     units: list[tuple[Any, ...]]
     """Per pair, ``units`` columns from ``key`` to ``target_codes``."""
     occurrences: list[tuple[Any, ...]]
@@ -74,7 +74,7 @@ def doc_rows(doc: Document) -> DocRows:
     return DocRows(
         meta.path,
         (meta.path, locale, source_locale, doc.sha256, doc.size, doc.occurrences, meta.translation_type,
-         meta.source_commit, meta.openlocfilehash, meta.locfileid, meta.lasthandoff),
+         meta.source_commit, meta.openlocfilehash, meta.locfileid, meta.lasthandoff, meta.locale_from),
         units, occurrences,
         [(a.line, a.kind, a.message, a.snippet, a.id, a.ttu) for a in doc.anomalies],
         [(u.field, u.text, u.line) for u in doc.unpaired])
@@ -111,8 +111,8 @@ class Writer:
         db = self.db
         file_id = db.execute(
             "INSERT INTO files (path, locale, source_locale, sha256, size, occurrences, translation_type,"
-            " source_commit, openlocfilehash, locfileid, lasthandoff, extracted_at, stat)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (*rows.file, now, rows.stat)).lastrowid
+            " source_commit, openlocfilehash, locfileid, lasthandoff, locale_from, extracted_at, stat)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*rows.file, now, rows.stat)).lastrowid
         if rows.units:
             db.executemany(
                 "INSERT INTO units (key, source_locale, target_locale, source_raw, target_raw, source_text,"
@@ -178,15 +178,33 @@ class Writer:
         for name in READER_INDEXES:
             self.db.execute(f"DROP INDEX IF EXISTS {name}")
 
-    def restore_indexes(self) -> None:
-        """Build the indexes :meth:`defer_indexes` dropped (those that exist are left alone)."""
-        for sql in READER_INDEXES.values():
+    def restore_indexes(self, done: Callable[[str], None] | None = None) -> None:
+        """Build the indexes :meth:`defer_indexes` dropped (those that exist are left alone);
+        ``done(name)`` after each."""
+        for name, sql in READER_INDEXES.items():
             self.db.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+            if done:
+                done(name)
 
     def prune_units(self) -> int:
         """Delete units no occurrence refers to any more."""
         self.refresh_counts()
         return self.db.execute("DELETE FROM units WHERE repetitions <= 0").rowcount
+
+    def set_roots(self, roots: Iterable[tuple[str, str]]) -> None:
+        """Record the corpus roots of the last build: ``(prefix of their articles' paths, folder)``."""
+        self.db.execute("DELETE FROM roots")
+        self.db.executemany("INSERT INTO roots (prefix, path) VALUES (?, ?)", roots)
+
+    def remove_empty_unlocalized(self) -> list[str]:
+        """Forget the files that are no article: no locale, no ``data-ttu-id``, no front matter text
+        and nothing to report; returns their paths."""
+        paths = [path for (path,) in self.db.execute(
+            "SELECT path FROM files f WHERE locale = 'und' AND occurrences = 0"
+            " AND NOT EXISTS (SELECT 1 FROM anomalies a WHERE a.file_id = f.id)"
+            " AND NOT EXISTS (SELECT 1 FROM unpaired u WHERE u.file_id = f.id) ORDER BY path")]
+        self.remove(paths)
+        return paths
 
     def commit(self) -> None:
         """Recount what changed and commit the transaction."""
