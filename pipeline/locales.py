@@ -67,7 +67,7 @@ def _registered_codes() -> tuple[frozenset[str], frozenset[str]]:
     """The two-letter language codes (ISO 639-1) and region codes (ISO 3166-1) CLDR knows (Babel's
     data): a folder name outside the corpus is a locale only when it is made of those (``ci-ja``
     is not; ``fr-fr`` is)."""
-    languages = frozenset(code for code in Locale("en").languages if len(code) == 2 and code.isalpha())
+    languages = frozenset(code for code in map(str, Locale("en").languages) if len(code) == 2 and code.isalpha())
     regions = frozenset(code for code in get_global("territory_languages") if len(code) == 2 and code.isalpha())
     return languages, regions - {"ZZ"}  # ZZ: CLDR's unknown region
 
