@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: extract test bench fuzz lint clean
+.PHONY: extract test bench fuzz lint clean align-eval
 FUZZ_SECONDS ?= 60
 
 $(STAMP): pyproject.toml
@@ -34,3 +34,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) exports/*.sqlite* exports/manifest.json .pytest_cache
+
+align-eval: $(STAMP)
+	$(BIN)/python -m bench.align_eval

@@ -48,6 +48,13 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def align_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--align-with EN_DIR``, shared by ``build`` and ``extract``."""
+    return click.option("--align-with", "align_with", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        metavar="EN_DIR", help="Align articles without span pairs with the English articles"
+                        " in EN_DIR (read at ms.sourcegitcommit when EN_DIR is a git checkout).")(func)
+
+
 def corpus_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("corpus", nargs=-1, required=True,
                           type=click.Path(path_type=Path))(func)
@@ -93,12 +100,13 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @qa_inputs
 @click.option("--no-qa", is_flag=True, help="Skip the QA checks and reports.")
+@align_option
 @handle_errors
 def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, engine: str, scheduler: str | None,
               formats: tuple[str, ...],
               source_locale: str, split_mt: bool, multilingual: bool, quiet: bool,
               english: Path | None = None, baseline: Path | None = None, config: Path | None = None,
-              no_qa: bool = False) -> None:
+              no_qa: bool = False, align_with: Path | None = None) -> None:
     """Extract every segment pair of CORPUS into OUT/tm.sqlite and write the exports.
 
     Re-running is incremental: only articles whose content changed are re-extracted.
@@ -110,11 +118,13 @@ def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int, engine: str, sched
       tmpipe build corpus -o exports
       tmpipe build fr-FR/ ja-JP/ -o out --jobs 2 -f tmx -f po
       tmpipe build corpus -o out --engine dask --scheduler tcp://scheduler:8786
+      tmpipe build docs.fr-fr/articles -o out --align-with docs/articles
     """
     options = BuildOptions(jobs=jobs, engine=engine, scheduler=scheduler,
                            formats=formats or DEFAULT_FORMATS, source_locale=source_locale,
                            export=ExportOptions(split_mt=split_mt, multilingual=multilingual),
-                           qa=not no_qa, qa_config=config, english=english, baseline=baseline)
+                           qa=not no_qa, qa_config=config, english=english, baseline=baseline,
+                           align_with=align_with)
     for name in options.formats:
         get_exporter(name)  # an unknown name fails before any work
     if quiet or not sys.stderr.isatty():
@@ -149,26 +159,29 @@ def _print_summary(manifest: dict[str, Any]) -> None:
 @main.command(context_settings=CONTEXT)
 @corpus_argument
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per pair/anomaly (JSON Lines).")
+@align_option
 @handle_errors
-def extract(corpus: tuple[Path, ...], as_json: bool) -> None:
+def extract(corpus: tuple[Path, ...], as_json: bool, align_with: Path | None = None) -> None:
     """Extract segment pairs and anomalies from CORPUS and print them (no TM is written).
 
     \b
     Example:
       tmpipe extract corpus/fr-FR/unable-to-sign-in.md
       tmpipe extract corpus --json | jq -c 'select(.kind)'
+      tmpipe extract docs.fr-fr/articles --align-with docs/articles --json
     """
     for source in sources(list(corpus)):
-        doc = extract_source(source)
+        doc = extract_source(source, align_with=str(align_with) if align_with else None)
         assert not isinstance(doc, str)
         path = source.rel
         for pair in doc.pairs:
             if as_json:
                 click.echo(json.dumps({"file": path, "line": pair.line, "id": pair.id, "locale": doc.meta.locale,
-                                       "source": pair.source.raw, "target": pair.target.raw},
-                                      ensure_ascii=False))
+                                       "source": pair.source.raw, "target": pair.target.raw,
+                                       "origin": pair.origin, "score": pair.score}, ensure_ascii=False))
             else:
-                click.echo(f"{path}:{pair.line}: {pair.id}\t{pair.source.text}\t{pair.target.text}")
+                score = f"\t{pair.score:.2f}" if pair.score is not None else ""
+                click.echo(f"{path}:{pair.line}: {pair.id}\t{pair.source.text}\t{pair.target.text}{score}")
         for anomaly in doc.anomalies:
             if as_json:
                 click.echo(json.dumps({"file": path, "line": anomaly.line, "kind": anomaly.kind,

@@ -1,0 +1,122 @@
+"""Sentence boundaries by the locale's rules.
+
+Principles:
+
+1. English is split the way Microsoft's segmenter split it: after ``.``, ``!`` or ``?`` (and any
+   closing quotes or emphasis), then whitespace, then a word (of either case: Microsoft split
+   ``… customer. this means``); never inside inline code, a tag, a link's URL or an emphasised
+   phrase (UI labels such as ``**Max. Qty.**``), nor after a known abbreviation.
+2. A translation is split more eagerly (``strict=False``): the aligner merges two target pieces
+   for one English sentence, but cannot split one it was given whole.  So there a boundary only
+   needs a sentence stop and a next character that is not a lower-case letter.
+3. Scripts without spaces between sentences (Chinese, Japanese) end one at a full-width stop with
+   or without a space; Arabic and Hebrew allow bidi marks between the stop and the space; scripts
+   without letter case (Arabic, Hebrew, Korean, Thai…) accept any next character.
+4. Abbreviations are the target language's own (``z. B.``, ``т. е.``, ``p. ex.``): general
+   knowledge of the language, never words taken from one corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["boundaries", "protected", "abbreviations"]
+
+#: A Latin/Cyrillic/Greek-script stop: the stop run, its closers, optional bidi marks, whitespace.
+_STOP = re.compile(r"[.!?]+[\"”’'»*_]*[\u200e\u200f\u061c]*\s+")
+#: Full-width and other scripts' stops: a boundary with or without following space.
+_WIDE_STOP = re.compile(r"[。！？؟।۔]+[」』”’）)\]*_]*[\u200e\u200f\u061c]*\s*")
+#: Markup a sentence may open with, skipped to find its first letter.
+_OPENERS = re.compile(r"(?:\*+|_+|\[|!\[|\(|[\"“‘'«¿¡]|<[^<>]*>)*")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w.\-]*|\d+)$")
+_PROTECT = re.compile(
+    r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)"   # inline code
+    r"|<[^<>\n]*>"                                 # a tag
+    r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"  # a link's URL
+    r"|https?://[^\s<>()\]]+"                      # a bare URL
+    r"|(?<![\w*])\*\*(?=\S)[^*\n]+?(?<=\S)\*\*(?![\w*])",  # **emphasised UI labels**
+    re.S)
+
+_ABBREVIATIONS: dict[str, frozenset[str]] = {
+    "en": frozenset("e.g i.e etc vs approx no nos fig figs mr mrs ms dr st inc ltd corp co jr sr"
+                    " jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m u.s cf ca".split()),
+    "de": frozenset("z.b d.h u.a usw bzw ggf vgl ca nr abb bsp evtl inkl zzgl max min sog s.u s.o"
+                    " dr hr fr etc u.ä o.ä".split()),
+    "fr": frozenset("p.ex etc cf env n° no fig m mme mmes mlle dr st vol".split()),
+    "es": frozenset("p.ej etc sr sra srta dr dra núm fig aprox".split()),
+    "pt": frozenset("p.ex etc sr sra dr dra n.º nº fig aprox".split()),
+    "it": frozenset("ad es p.es ecc sig dott fig n".split()),
+    "nl": frozenset("bijv d.w.z o.a enz nr fig".split()),
+    "ru": frozenset("т.е т.д т.п др см напр рис г гг стр ок".split()),
+    "uk": frozenset("т.д т.п див напр рис".split()),
+    "pl": frozenset("np itd itp tzn tj nr ok dr rys".split()),
+}
+_UNCASED_SCRIPTS = re.compile(r"[\u0590-\u08ff\u0e00-\u0eff\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def abbreviations(locale: str) -> frozenset[str]:
+    """Abbreviations (lower case, without the last period) of a locale's language, English included."""
+    language = locale.split("-")[0].lower()
+    return _ABBREVIATIONS.get(language, frozenset()) | _ABBREVIATIONS["en"]
+
+
+def protected(text: str) -> list[tuple[int, int]]:
+    """Ranges of ``text`` no boundary may fall inside: inline code, tags, URLs, emphasis."""
+    return [(m.start(), m.end()) for m in _PROTECT.finditer(text)]
+
+
+def _inside(ranges: list[tuple[int, int]], at: int) -> bool:
+    for start, end in ranges:
+        if start < at < end:
+            return True
+        if start >= at:
+            return False
+    return False
+
+
+def _abbreviated(text: str, stop: int, known: frozenset[str]) -> bool:
+    """Whether the period at ``stop`` ends an abbreviation (or an initial, or ``z. B.``)."""
+    word = _WORD_BEFORE.search(text, 0, stop)
+    if word is None:
+        return False
+    token = word.group(1).lower().rstrip(".")
+    if token in known or (len(token) == 1 and token.isalpha()):
+        return True
+    # two-part abbreviations written with a space: "z. B.", "т. е.", "p. ex."
+    before = text[max(0, word.start() - 4):word.start()]
+    pair = re.search(r"([^\W\d_])\.\s$", before)
+    return bool(pair and f"{pair.group(1).lower()}.{token}" in known)
+
+
+def boundaries(text: str, locale: str = "en-US", *, strict: bool = True) -> list[int]:
+    """Offsets where a new sentence starts in ``text`` (0 and ``len(text)`` excluded).
+
+    ``strict`` is the English (Microsoft) rule; ``False`` the eager one for translations."""
+    if not any(c in text for c in ".!?。！？؟।۔"):
+        return []
+    guard = protected(text)
+    known = abbreviations(locale)
+    uncased = not strict and bool(_UNCASED_SCRIPTS.search(text))
+    cuts: list[int] = []
+    stops = list(_STOP.finditer(text))
+    if not strict:
+        stops += list(_WIDE_STOP.finditer(text))
+        stops.sort(key=lambda m: m.start())
+    for stop in stops:
+        cut = stop.end()
+        # a stop inside emphasis ends a sentence only where the emphasis ends too ("**OK.** Then")
+        if cut >= len(text) or (cuts and cut <= cuts[-1]) or _inside(guard, cut - 1):
+            continue
+        mark = text[stop.start()]
+        # an abbreviation ends a sentence where an emphasised label ends with it ("**No.** field")
+        if mark == "." and text[stop.start() + 1:stop.start() + 2].isspace() and _abbreviated(text, stop.start(), known):
+            continue
+        opener = _OPENERS.match(text, cut)
+        first = text[opener.end()] if opener and opener.end() < len(text) else ""
+        if not first:
+            continue
+        if mark in "。！？" or uncased:
+            cuts.append(cut)
+        elif strict or not first.islower():
+            cuts.append(cut)
+    return cuts
