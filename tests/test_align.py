@@ -253,3 +253,17 @@ def test_extract_align_with_json(tmp_path: Path) -> None:
 def test_align_with_a_missing_folder_is_a_usage_error(english: str, tmp_path: Path) -> None:
     result = run_tmpipe("extract", FIXTURE / "fr-FR", "--align-with", tmp_path / english)
     assert result.returncode == 2 and "--align-with" in result.stderr
+
+
+def test_includes_at_the_edges_follow_the_english() -> None:
+    english = "[!INCLUDE[p](p.md)] syncs the data.\n\nThe [!INCLUDE[p](p.md)] tool runs.\n"
+    target = "[!INCLUDE[p](p.md)] synchronisiert die Daten.\n\n[!INCLUDE[p](p.md)] Werkzeug läuft.\n"
+    pairs, _ = align_texts(target, english, "de-DE")
+    assert [(p.source.raw, p.target.raw) for p in pairs] == [
+        ("syncs the data.", "synchronisiert die Daten."),
+        ("The [!INCLUDE[p](p.md)] tool runs.", "[!INCLUDE[p](p.md)] Werkzeug läuft.")]
+
+
+def test_html_lists_inside_a_pipe_cell_are_pieces() -> None:
+    assert unit_texts("| Name | <ul><li>First use.</li><li>Second use.</li></ul> |\n|--|--|\n") == [
+        "Name", "First use.", "Second use."]

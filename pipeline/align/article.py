@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import math
@@ -28,7 +29,7 @@ from ..model import Anomaly, Pair
 from .blocks import Block, blocks
 from .gale import align
 from .score import anchors, pair_score, visible_length
-from .units import pieces, units
+from .units import Piece, pieces, units
 
 __all__ = ["align_texts", "Side"]
 
@@ -47,6 +48,8 @@ class Side:
     """``(start, end)`` of each unit in the block's text."""
     piece: tuple[int, ...]
     """The index of the piece each unit belongs to."""
+    edges: tuple[Piece, ...] = ()
+    """Each piece (its ``outer`` range holds the includes at its edges)."""
 
     def raw(self, first: int, count: int) -> str:
         return self.block.text[self.units[first][0]:self.units[first + count - 1][1]]
@@ -61,18 +64,38 @@ class Side:
 
 
 def sides(text: str, locale: str, strict: bool) -> list[Side]:
-    """The blocks of an article that hold units, cut into them."""
+    """The blocks of an article that hold units, cut into them (``strict``: the English; else a
+    translation, whose units keep the includes at piece edges until the English says otherwise)."""
     found = []
     for block in blocks(text):
         spans: list[tuple[int, int]] = []
         owner: list[int] = []
-        for index, piece in enumerate(pieces(block.text, block.kind)):
-            for span in units(block.text, piece, locale, strict=strict):
+        cut = pieces(block.text, block.kind)
+        for index, piece in enumerate(cut):
+            for span in units(block.text, piece if strict else piece.outer, locale, strict=strict):
                 spans.append(span)
                 owner.append(index)
         if spans:
-            found.append(Side(block, tuple(spans), tuple(owner)))
+            found.append(Side(block, tuple(spans), tuple(owner), tuple(cut)))
     return found
+
+
+def _edge_includes(target: Side, english: Side) -> Side:
+    """``target`` without the includes at the edges of pieces where the English has them too
+    (there they are the article's skeleton, outside any unit)."""
+    spans = list(target.units)
+    for k, (t_piece, e_piece) in enumerate(zip(target.edges, english.edges)):
+        members = [u for u, p in enumerate(target.piece) if p == k]
+        if not members:
+            continue
+        if e_piece.outer.start < e_piece.start:
+            first = members[0]
+            spans[first] = (max(spans[first][0], t_piece.start), spans[first][1])
+        if e_piece.outer.end > e_piece.end:
+            last = members[-1]
+            spans[last] = (spans[last][0], min(spans[last][1], t_piece.end))
+    kept = [(span, owner) for span, owner in zip(spans, target.piece) if span[0] < span[1]]
+    return dataclasses.replace(target, units=tuple(s for s, _ in kept), piece=tuple(o for _, o in kept))
 
 
 def _match_blocks(target: list[Side], english: list[Side], ratio: float) -> Iterator[tuple[int | None, int | None]]:
@@ -149,8 +172,9 @@ def _unaligned(out: _Result, side: Side, first: int, count: int, english: bool, 
 
 
 def _align_block(out: _Result, target: Side, english: Side, ratio: float) -> None:
-    t_pieces, e_pieces = max(target.piece) + 1, max(english.piece) + 1
+    t_pieces, e_pieces = len(target.edges), len(english.edges)
     if t_pieces == e_pieces:
+        target = _edge_includes(target, english)
         groups = [([u for u, p in enumerate(english.piece) if p == k], [u for u, p in enumerate(target.piece) if p == k])
                   for k in range(e_pieces)]
     else:

@@ -80,9 +80,13 @@ def _abbreviated(text: str, stop: int, known: frozenset[str]) -> bool:
     if word is None:
         return False
     token = word.group(1).lower().rstrip(".")
-    if token in known or (len(token) == 1 and token.isalpha()):
+    if token in known or (len(word.group(1)) == 1 and word.group(1).isupper() and word.start() > 0
+                          and not text[word.start() - 1].isalnum()):
+        return True  # an initial ("J. Smith"); only scripts with capitals have them
+    # two-part abbreviations written with a space: "z. B.", "т. е.", "p. ex." (at either period)
+    after = re.match(r"\.\s([^\W\d_]+)\.", text[stop:stop + 8])
+    if after and f"{token}.{after.group(1).lower()}" in known:
         return True
-    # two-part abbreviations written with a space: "z. B.", "т. е.", "p. ex."
     before = text[max(0, word.start() - 4):word.start()]
     pair = re.search(r"([^\W\d_])\.\s$", before)
     return bool(pair and f"{pair.group(1).lower()}.{token}" in known)

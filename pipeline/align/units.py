@@ -30,6 +30,8 @@ _BREAK = re.compile(r"</?br\s*/?>|[ \t]{2,}\n|\\\n", re.I)
 _HTML_BREAK = re.compile(
     r"</?(?:table|thead|tbody|tfoot|tr|td|th|p|div|ul|ol|li|dl|dt|dd|h[1-6]|blockquote|center|colgroup|col"
     r"|caption|details|summary|section|pre|br|hr)\b[^>]*>", re.I)
+#: Outside HTML regions too (a pipe-table cell may hold ``<ul><li>``), both kinds break pieces.
+_ANY_BREAK = re.compile(f"{_HTML_BREAK.pattern}|{_BREAK.pattern}", re.I)
 _MARKUP = re.compile(r"<[^<>]*>|\]\([^)]*\)|https?://\S+")
 _ALNUM = re.compile(r"[^\W_]")
 _LINK_ONLY = re.compile(r"\[(?!!\[)((?:[^\[\]]|\[[^\[\]]*\])+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)\Z")
@@ -51,6 +53,17 @@ class Piece:
     """Offset in the block's text."""
     end: int
     """Offset just past it."""
+    outer_start: int = -1
+    """Where the piece starts with the includes at its edges (-1: as ``start``): in the
+    translation, an include at the edge is in the unit unless the English has one there too."""
+    outer_end: int = -1
+    """Where it ends with them (-1: as ``end``)."""
+
+    @property
+    def outer(self) -> Piece:
+        """The piece with its edge includes."""
+        return Piece(self.outer_start if self.outer_start >= 0 else self.start,
+                     self.outer_end if self.outer_end >= 0 else self.end)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -92,7 +105,7 @@ def _cut(text: str, start: int, end: int, breaker: re.Pattern[str]) -> list[tupl
 
 def pieces(text: str, kind: str) -> list[Piece]:
     """The pieces of a block's text (``kind`` is the block's)."""
-    spans = _cut(text, 0, len(text), _HTML_BREAK if kind == "html" else _BREAK)
+    spans = _cut(text, 0, len(text), _HTML_BREAK if kind == "html" else _ANY_BREAK)
     found: list[Piece] = []
     for start, end in spans:
         start, end = _trim(text, start, end)
@@ -109,13 +122,13 @@ def pieces(text: str, kind: str) -> list[Piece]:
                 cuts += [line.start(1), line.end(1)]
         cuts.append(end)
         for a, b in zip(cuts, cuts[1:]):
-            a, b = _trim(text, a, b)
-            a, b = _unwrap(text, a, b)
+            outer_a, outer_b = _trim(text, a, b)
+            a, b = _unwrap(text, outer_a, outer_b)
             if a < b and _has_text(text[a:b]):
                 link = _LINK_ONLY.match(text, a, b)
                 if link and _has_text(link.group(1)):
-                    a, b = _trim(text, link.start(1), link.end(1))
-                found.append(Piece(a, b))
+                    a, b = outer_a, outer_b = _trim(text, link.start(1), link.end(1))
+                found.append(Piece(a, b, outer_a, outer_b))
     return found
 
 
