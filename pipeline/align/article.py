@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from ..extract.inline import parse_segment
 from ..model import Anomaly, Pair
 from .blocks import Block, blocks
-from .gale import align
+from .gale import Bead, align, length_probability
 from .score import anchors, pair_score, visible_length
 from .units import Piece, pieces, units
 
@@ -50,6 +50,8 @@ class Side:
     """The index of the piece each unit belongs to."""
     edges: tuple[Piece, ...] = ()
     """Each piece (its ``outer`` range holds the includes at its edges)."""
+    lengths: tuple[int, ...] = ()
+    """The visible length of each unit."""
 
     def raw(self, first: int, count: int) -> str:
         return self.block.text[self.units[first][0]:self.units[first + count - 1][1]]
@@ -60,7 +62,7 @@ class Side:
 
     @property
     def length(self) -> int:
-        return sum(visible_length(self.block.text[a:b]) for a, b in self.units)
+        return sum(self.lengths)
 
 
 def sides(text: str, locale: str, strict: bool) -> list[Side]:
@@ -76,7 +78,8 @@ def sides(text: str, locale: str, strict: bool) -> list[Side]:
                 spans.append(span)
                 owner.append(index)
         if spans:
-            found.append(Side(block, tuple(spans), tuple(owner), tuple(cut)))
+            lengths = tuple(visible_length(block.text[a:b]) for a, b in spans)
+            found.append(Side(block, tuple(spans), tuple(owner), tuple(cut), lengths))
     return found
 
 
@@ -94,8 +97,11 @@ def _edge_includes(target: Side, english: Side) -> Side:
         if e_piece.outer.end > e_piece.end:
             last = members[-1]
             spans[last] = (spans[last][0], min(spans[last][1], t_piece.end))
+    if spans == list(target.units):
+        return target
     kept = [(span, owner) for span, owner in zip(spans, target.piece) if span[0] < span[1]]
-    return dataclasses.replace(target, units=tuple(s for s, _ in kept), piece=tuple(o for _, o in kept))
+    return dataclasses.replace(target, units=tuple(s for s, _ in kept), piece=tuple(o for _, o in kept),
+                               lengths=tuple(visible_length(target.block.text[a:b]) for (a, b), _ in kept))
 
 
 def _match_blocks(target: list[Side], english: list[Side], ratio: float) -> Iterator[tuple[int | None, int | None]]:
@@ -196,8 +202,12 @@ def _align_units(out: _Result, target: Side, english: Side, e_units: list[int], 
     e_anchors = [anchors(r) for r in e_raw]
     t_anchors = [anchors(r) for r in t_raw]
     trivial = len(e_units) == 1 and len(t_units) == 1
-    beads = align([visible_length(r) for r in e_raw], [visible_length(r) for r in t_raw], ratio,
-                  e_anchors, t_anchors)
+    e_lengths = [english.lengths[u] for u in e_units]
+    t_lengths = [target.lengths[u] for u in t_units]
+    if trivial:  # one sentence on each side: the structure matched them, no programme to run
+        beads = [Bead(0, 1, 0, 1, 0.0, length_probability(e_lengths[0], t_lengths[0], ratio))]
+    else:
+        beads = align(e_lengths, t_lengths, ratio, e_anchors, t_anchors)
     for bead in beads:
         if not bead.target_count:
             line = target.line(t_units[min(bead.target_start, len(t_units) - 1)])

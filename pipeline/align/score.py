@@ -34,8 +34,15 @@ _LOCALE_PART = re.compile(r"/[a-z]{2}-[a-z]{2,4}/", re.I)
 _TYPE_SCORE = {(1, 1): 1.0, (1, 2): 0.85, (2, 1): 0.6, (1, 3): 0.5, (3, 1): 0.5}
 
 
+#: Text without any of these holds no anchor (most short units): one search instead of four.
+_MAY_ANCHOR = re.compile(r"[\d`]|\]\(|href=|src=|https?:|[A-Z][A-Z]|[a-z][A-Z]")
+_NONE: frozenset[str] = frozenset()
+
+
 def anchors(raw: str) -> frozenset[str]:
     """The anchors of a unit's raw text."""
+    if _MAY_ANCHOR.search(raw) is None:
+        return _NONE
     found: set[str] = set()
     for number in _NUMBER.findall(raw):
         found.add("#" + re.sub(r"\D", "", number))
