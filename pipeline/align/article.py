@@ -108,6 +108,9 @@ def _match_blocks(target: list[Side], english: list[Side], ratio: float) -> Iter
     """Pairs of block indexes (target, English); None where a block has no partner."""
     signature_t = [(s.block.kind, s.block.depth) for s in target]
     signature_e = [(s.block.kind, s.block.depth) for s in english]
+    if signature_t == signature_e:  # the usual case: the translation kept the structure
+        yield from zip(range(len(target)), range(len(english)))
+        return
     matcher = difflib.SequenceMatcher(None, signature_t, signature_e, autojunk=False)
     for tag, t1, t2, e1, e2 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and t2 - t1 == e2 - e1):

@@ -114,8 +114,12 @@ def blocks(text: str) -> Iterator[Block]:
         current = None
 
     for number, raw in enumerate(lines, first_line):
-        depth, line = _strip_quotes(raw)
+        depth, line = _strip_quotes(raw) if ">" in raw else (0, raw)
         stripped = line.strip()
+        if (fence is None and not in_comment and stripped[:1].isalpha() and "|" not in stripped
+                and current is not None and current.kind != "html" and current.depth == depth):
+            current.lines.append(line)  # the common case: a line of running text goes on
+            continue
         if fence is not None:
             if stripped.startswith(fence) and not stripped[len(fence):].strip(fence[0]).strip():
                 fence = None

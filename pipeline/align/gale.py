@@ -77,19 +77,25 @@ def align(source: list[int], target: list[int], ratio: float,
     tgt_sum = [0]
     for length in target:
         tgt_sum.append(tgt_sum[-1] + length)
+    use_anchors = bool(source_anchors and target_anchors and (any(source_anchors) or any(target_anchors)))
+    # anchor sets of every run of 1 to 3 sentences, made once rather than in the inner loop
+    s_runs = _runs(source_anchors, n) if use_anchors else {}
+    t_runs = _runs(target_anchors, m) if use_anchors else {}
+    moves = list(_COST.items())
     for i in range(n + 1):
         for j in range(m + 1):
             here = cost[i][j]
             if here == inf:
                 continue
-            for (di, dj), prior in _COST.items():
+            for (di, dj), prior in moves:
                 a, b = i + di, j + dj
                 if a > n or b > m:
                     continue
-                step = here + prior + _bead_cost(src_sum[a] - src_sum[i], tgt_sum[b] - tgt_sum[j], ratio, di, dj)
-                if source_anchors is not None and target_anchors is not None and di and dj:
-                    step += _anchor_cost(frozenset().union(*source_anchors[i:a]),
-                                         frozenset().union(*target_anchors[j:b]))
+                step = here + prior
+                if di and dj:
+                    step -= math.log(length_probability(src_sum[a] - src_sum[i], tgt_sum[b] - tgt_sum[j], ratio))
+                    if use_anchors:
+                        step += _anchor_cost(s_runs[i, di], t_runs[j, dj])
                 if step < cost[a][b]:
                     cost[a][b] = step
                     back[a][b] = (di, dj)
@@ -105,7 +111,7 @@ def align(source: list[int], target: list[int], ratio: float,
     return beads
 
 
-def _bead_cost(source: int, target: int, ratio: float, di: int, dj: int) -> float:
-    if not di or not dj:
-        return 0.0
-    return -math.log(length_probability(source, target, ratio))
+def _runs(anchors: list[frozenset[str]] | None, size: int) -> dict[tuple[int, int], frozenset[str]]:
+    """The union of the anchors of sentences ``i`` to ``i + k - 1``, for k from 1 to 3."""
+    assert anchors is not None
+    return {(i, k): frozenset().union(*anchors[i:i + k]) for i in range(size) for k in (1, 2, 3) if i + k <= size}

@@ -29,6 +29,7 @@ _CODE = re.compile(r"`+([^`]+)`+")
 _URL = re.compile(r"\]\(([^)\s]+)|\b(?:href|src)=\"([^\"]+)\"|https?://[^\s<>)\]]+")
 _IDENTIFIER = re.compile(r"\b(?:[A-Z][a-z0-9]+[A-Z]\w*|[A-Z]{2,}\w*|\w*\d\w*[A-Za-z]\w*)\b")
 _MARKUP = re.compile(r"<[^<>]*>|\]\([^)]*\)|[*_`\[\]!]")
+_MARKUP_CHAR = re.compile(r"[<\]*_`\[!]")
 _LOCALE_PART = re.compile(r"/[a-z]{2}-[a-z]{2,4}/", re.I)
 
 _TYPE_SCORE = {(1, 1): 1.0, (1, 2): 0.85, (2, 1): 0.6, (1, 3): 0.5, (3, 1): 0.5}
@@ -58,7 +59,7 @@ def anchors(raw: str) -> frozenset[str]:
 
 def visible_length(raw: str) -> int:
     """Characters a reader sees: markup and URLs left out, whitespace runs counted once."""
-    text = _MARKUP.sub("", raw) if any(c in raw for c in "<]*_`[!") else raw
+    text = _MARKUP.sub("", raw) if _MARKUP_CHAR.search(raw) else raw
     return len(" ".join(text.split()))
 
 

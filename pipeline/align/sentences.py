@@ -26,6 +26,7 @@ __all__ = ["boundaries", "protected", "abbreviations"]
 _STOP = re.compile(r"[.!?]+[\"”’'»*_]*[\u200e\u200f\u061c]*\s+")
 #: Full-width and other scripts' stops: a boundary with or without following space.
 _WIDE_STOP = re.compile(r"[。！？؟।۔]+[」』”’）)\]*_]*[\u200e\u200f\u061c]*\s*")
+_ANY_WIDE = re.compile(r"[。！？؟।۔]")
 #: Markup a sentence may open with, skipped to find its first letter.
 _OPENERS = re.compile(r"(?:\*+|_+|\[|!\[|\(|[\"“‘'«¿¡]|<[^<>]*>)*")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.\-]*|\d+)$")
@@ -96,16 +97,16 @@ def boundaries(text: str, locale: str = "en-US", *, strict: bool = True) -> list
     """Offsets where a new sentence starts in ``text`` (0 and ``len(text)`` excluded).
 
     ``strict`` is the English (Microsoft) rule; ``False`` the eager one for translations."""
-    if not any(c in text for c in ".!?。！？؟।۔"):
-        return []
+    stops = list(_STOP.finditer(text))
+    if not strict and _ANY_WIDE.search(text):
+        stops += list(_WIDE_STOP.finditer(text))
+        stops.sort(key=lambda m: m.start())
+    if not stops or (len(stops) == 1 and stops[0].end() >= len(text)):
+        return []  # most pieces: no stop, or one at the very end
     guard = protected(text)
     known = abbreviations(locale)
     uncased = not strict and bool(_UNCASED_SCRIPTS.search(text))
     cuts: list[int] = []
-    stops = list(_STOP.finditer(text))
-    if not strict:
-        stops += list(_WIDE_STOP.finditer(text))
-        stops.sort(key=lambda m: m.start())
     for stop in stops:
         cut = stop.end()
         # a stop inside emphasis ends a sentence only where the emphasis ends too ("**OK.** Then")

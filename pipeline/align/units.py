@@ -67,11 +67,14 @@ class Piece:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    inner = text[start:end]
+    stripped = inner.strip()
+    if not stripped:
+        return start, start
+    if len(stripped) == len(inner):
+        return start, end
+    head = len(inner) - len(inner.lstrip())
+    return start + head, start + head + len(stripped)
 
 
 def _unwrap(text: str, start: int, end: int) -> tuple[int, int]:
@@ -91,7 +94,9 @@ def _unwrap(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _has_text(raw: str) -> bool:
-    return _ALNUM.search(_MARKUP.sub("", raw)) is not None
+    if "<" in raw or "](" in raw or "http" in raw:
+        raw = _MARKUP.sub("", raw)
+    return _ALNUM.search(raw) is not None
 
 
 def _cut(text: str, start: int, end: int, breaker: re.Pattern[str]) -> list[tuple[int, int]]:
