@@ -53,6 +53,10 @@ class Tally:
         self.tp: Counter[str] = Counter()
         self.truth: Counter[str] = Counter()
         self.predicted: Counter[str] = Counter()
+        #: the same counts without merged-paragraph ids (truth) and what was found inside them
+        self.tp_np: Counter[str] = Counter()
+        self.truth_np: Counter[str] = Counter()
+        self.predicted_np: Counter[str] = Counter()
         self.scores: list[tuple[float, bool]] = []
         self.misses: dict[str, Counter[str]] = defaultdict(Counter)
         self.examples: dict[str, list[str]] = defaultdict(list)
@@ -64,6 +68,12 @@ class Tally:
         self.tp[article.locale] += sum(hits.values())
         self.truth[article.locale] += sum(truth.values())
         self.predicted[article.locale] += sum(predicted.values())
+        merged = [norm(p.source.raw) for p in article.pairs if "-p" in p.id]
+        truth_np = Counter({k: v for k, v in truth.items() if k[0] not in merged})
+        predicted_np = Counter({k: v for k, v in predicted.items() if not any(k[0] in m for m in merged)})
+        self.tp_np[article.locale] += sum((truth_np & predicted_np).values())
+        self.truth_np[article.locale] += sum(truth_np.values())
+        self.predicted_np[article.locale] += sum(predicted_np.values())
         budget = Counter(hits)
         for s, t, score in found:
             key = (norm(s), norm(t))
@@ -104,10 +114,16 @@ def _row(name: str, tally: Tally, base: Tally, locales: Iterable[str] | None = N
 
 def report(title: str, tally: Tally, base: Tally) -> None:
     print(f"\n{title}")
-    print(f"  {'locale':<10} {'pairs':>7} {'recall':>8} {'precision':>9}   {'baseline':>8} {'(prec.)':>9}")
+    print(f"  {'locale':<10} {'pairs':>7} {'recall':>8} {'precision':>9}   {'baseline':>8} {'(prec.)':>9}"
+          f"   {'recall':>8} {'precision':>9} without merged-paragraph ids")
     for locale in sorted(tally.truth):
-        print(_row(locale, tally, base, [locale]))
-    print(_row("overall", tally, base))
+        print(_row(locale, tally, base, [locale]) + _without(tally, [locale]))
+    print(_row("overall", tally, base) + _without(tally, list(tally.truth)))
+
+
+def _without(tally: Tally, keys: list[str]) -> str:
+    tp, truth, pred = (sum(c[k] for k in keys) for c in (tally.tp_np, tally.truth_np, tally.predicted_np))
+    return f"   {100 * tp / max(truth, 1):>8.2f} {100 * tp / max(pred, 1):>9.2f}"
 
 
 def thresholds(tally: Tally) -> None:

@@ -267,3 +267,17 @@ def test_includes_at_the_edges_follow_the_english() -> None:
 def test_html_lists_inside_a_pipe_cell_are_pieces() -> None:
     assert unit_texts("| Name | <ul><li>First use.</li><li>Second use.</li></ul> |\n|--|--|\n") == [
         "Name", "First use.", "Second use."]
+
+
+def test_a_space_after_a_full_stop_separates_units_in_cjk_articles() -> None:
+    english = "Open the box. Take the parts out.\n\nCount them. Then start. Work slowly.\n\nRest. Eat. Go on.\n"
+    target = "箱を開けます。 部品を取り出します。\n\n数えます。始めます。ゆっくり作業します。\n\n休みます。 食べます。 続けます。\n"
+    pairs, anomalies = align_texts(target, english, "ja-JP")
+    assert anomalies == []
+    assert [(p.source.raw, p.target.raw) for p in pairs][2] == (
+        "Count them. Then start. Work slowly.", "数えます。始めます。ゆっくり作業します。")
+    assert len(pairs) == 6
+
+
+def test_a_numbering_abbreviation_needs_a_number() -> None:
+    assert split("See No. 5 here. No. The app stops.") == ["See No. 5 here.", "No.", "The app stops."]

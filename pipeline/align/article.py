@@ -29,6 +29,7 @@ from ..model import Anomaly, Pair
 from .blocks import Block, blocks
 from .gale import Bead, align, length_probability
 from .score import anchors, pair_score, visible_length
+from .sentences import spaced_units
 from .units import Piece, pieces, units
 
 __all__ = ["align_texts", "Side"]
@@ -69,12 +70,13 @@ def sides(text: str, locale: str, strict: bool) -> list[Side]:
     """The blocks of an article that hold units, cut into them (``strict``: the English; else a
     translation, whose units keep the includes at piece edges until the English says otherwise)."""
     found = []
+    spaced = not strict and spaced_units(text)
     for block in blocks(text):
         spans: list[tuple[int, int]] = []
         owner: list[int] = []
         cut = pieces(block.text, block.kind)
         for index, piece in enumerate(cut):
-            for span in units(block.text, piece if strict else piece.outer, locale, strict=strict):
+            for span in units(block.text, piece if strict else piece.outer, locale, strict=strict, spaced=spaced):
                 spans.append(span)
                 owner.append(index)
         if spans:
@@ -207,8 +209,8 @@ def _align_units(out: _Result, target: Side, english: Side, e_units: list[int], 
     trivial = len(e_units) == 1 and len(t_units) == 1
     e_lengths = [english.lengths[u] for u in e_units]
     t_lengths = [target.lengths[u] for u in t_units]
-    if trivial:  # one sentence on each side: the structure matched them, no programme to run
-        beads = [Bead(0, 1, 0, 1, 0.0, length_probability(e_lengths[0], t_lengths[0], ratio))]
+    if len(t_units) == 1:  # one target sentence: it translates whatever the English piece holds
+        beads = [Bead(0, len(e_units), 0, 1, 0.0, length_probability(sum(e_lengths), t_lengths[0], ratio))]
     else:
         beads = align(e_lengths, t_lengths, ratio, e_anchors, t_anchors)
     for bead in beads:

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["boundaries", "protected", "abbreviations"]
+__all__ = ["boundaries", "protected", "abbreviations", "spaced_units"]
 
 #: A Latin/Cyrillic/Greek-script stop: the stop run, its closers, optional bidi marks, whitespace.
 _STOP = re.compile(r"[.!?]+[\"”’'»*_]*[\u200e\u200f\u061c]*\s+")
 #: Full-width and other scripts' stops: a boundary with or without following space.
 _WIDE_STOP = re.compile(r"[。！？؟।۔]+[」』”’）)\]*_]*[\u200e\u200f\u061c]*\s*")
 _ANY_WIDE = re.compile(r"[。！？؟।۔]")
+_WIDE_SPACED = re.compile(r"[。！？][ \u3000]+\S")
+_WIDE_JOINED = re.compile(r"[。！？][^\s」』”’）)\]*_。！？]")
 #: Markup a sentence may open with, skipped to find its first letter.
 _OPENERS = re.compile(r"(?:\*+|_+|\[|!\[|\(|[\"“‘'«¿¡]|<[^<>]*>)*")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.\-]*|\d+)$")
@@ -52,6 +54,8 @@ _ABBREVIATIONS: dict[str, frozenset[str]] = {
     "uk": frozenset("т.д т.п див напр рис".split()),
     "pl": frozenset("np itd itp tzn tj nr ok dr rys".split()),
 }
+#: Abbreviations that stand before a number, and only there.
+_BEFORE_NUMBERS = frozenset("no nos nr fig figs abb rys рис vol n° nº núm".split())
 _UNCASED_SCRIPTS = re.compile(r"[\u0590-\u08ff\u0e00-\u0eff\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -81,6 +85,8 @@ def _abbreviated(text: str, stop: int, known: frozenset[str]) -> bool:
     if word is None:
         return False
     token = word.group(1).lower().rstrip(".")
+    if token in _BEFORE_NUMBERS:  # "No. 5", "Fig. 2"; but "No. The app…" is an answer
+        return text[stop + 1:stop + 3].strip()[:1].isdigit()
     if token in known or (len(word.group(1)) == 1 and word.group(1).isupper() and word.start() > 0
                           and not text[word.start() - 1].isalnum()):
         return True  # an initial ("J. Smith"); only scripts with capitals have them
@@ -93,10 +99,21 @@ def _abbreviated(text: str, stop: int, known: frozenset[str]) -> bool:
     return bool(pair and f"{pair.group(1).lower()}.{token}" in known)
 
 
-def boundaries(text: str, locale: str = "en-US", *, strict: bool = True) -> list[int]:
+def spaced_units(text: str) -> bool:
+    """Whether a Chinese or Japanese article puts a space between its translation units.
+
+    Microsoft's articles are assembled from units joined by the English whitespace, so there a
+    full stop followed by a space ends a unit and one followed directly by text is inside one
+    (the translator's own sentence break, or a paragraph translated as one unit)."""
+    spaced = len(_WIDE_SPACED.findall(text))
+    return spaced >= 3 and spaced >= 0.2 * len(_WIDE_JOINED.findall(text))
+
+
+def boundaries(text: str, locale: str = "en-US", *, strict: bool = True, spaced: bool = False) -> list[int]:
     """Offsets where a new sentence starts in ``text`` (0 and ``len(text)`` excluded).
 
-    ``strict`` is the English (Microsoft) rule; ``False`` the eager one for translations."""
+    ``strict`` is the English (Microsoft) rule; ``False`` the eager one for translations.
+    ``spaced`` (see :func:`spaced_units`): a full-width stop ends a sentence only before a space."""
     stops = list(_STOP.finditer(text))
     if not strict and _ANY_WIDE.search(text):
         stops += list(_WIDE_STOP.finditer(text))
@@ -120,8 +137,10 @@ def boundaries(text: str, locale: str = "en-US", *, strict: bool = True) -> list
         first = text[opener.end()] if opener and opener.end() < len(text) else ""
         if not first:
             continue
+        if mark in "。！？" and spaced and not stop.group().endswith((" ", "\n", "\t", "\u3000")):
+            continue
         if mark in "。！？" or uncased:
             cuts.append(cut)
-        elif strict or not first.islower():
+        else:
             cuts.append(cut)
     return cuts

@@ -137,10 +137,11 @@ def pieces(text: str, kind: str) -> list[Piece]:
     return found
 
 
-def units(text: str, piece: Piece, locale: str = "en-US", *, strict: bool = True) -> list[tuple[int, int]]:
+def units(text: str, piece: Piece, locale: str = "en-US", *, strict: bool = True,
+          spaced: bool = False) -> list[tuple[int, int]]:
     """The sentences of a piece, as ``(start, end)`` offsets in the block's text."""
     inner = text[piece.start:piece.end]
-    cuts = [0, *boundaries(inner, locale, strict=strict), len(inner)]
+    cuts = [0, *boundaries(inner, locale, strict=strict, spaced=spaced), len(inner)]
     found = []
     for a, b in zip(cuts, cuts[1:]):
         a, b = _trim(inner, a, b)
