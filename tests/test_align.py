@@ -281,3 +281,8 @@ def test_a_space_after_a_full_stop_separates_units_in_cjk_articles() -> None:
 
 def test_a_numbering_abbreviation_needs_a_number() -> None:
     assert split("See No. 5 here. No. The app stops.") == ["See No. 5 here.", "No.", "The app stops."]
+
+
+def test_a_link_breaker_span_leaves_the_host_as_text() -> None:
+    assert unit_texts("| <span>https://</span>login.example.test | x |\n|--|--|\n") == [
+        "<span>https://</span>login.example.test", "x"]
