@@ -57,7 +57,8 @@ class Tally:
         self.tp_np: Counter[str] = Counter()
         self.truth_np: Counter[str] = Counter()
         self.predicted_np: Counter[str] = Counter()
-        self.scores: list[tuple[float, bool]] = []
+        self.scores: list[tuple[float, bool, bool]] = []
+        """(score, right, inside a merged-paragraph id) of every pair found."""
         self.misses: dict[str, Counter[str]] = defaultdict(Counter)
         self.examples: dict[str, list[str]] = defaultdict(list)
 
@@ -65,10 +66,10 @@ class Tally:
         truth = Counter((norm(p.source.raw), norm(p.target.raw)) for p in article.pairs)
         predicted = Counter((norm(s), norm(t)) for s, t, _ in found)
         hits = truth & predicted
+        merged = [norm(p.source.raw) for p in article.pairs if "-p" in p.id]
         self.tp[article.locale] += sum(hits.values())
         self.truth[article.locale] += sum(truth.values())
         self.predicted[article.locale] += sum(predicted.values())
-        merged = [norm(p.source.raw) for p in article.pairs if "-p" in p.id]
         truth_np = Counter({k: v for k, v in truth.items() if k[0] not in merged})
         predicted_np = Counter({k: v for k, v in predicted.items() if not any(k[0] in m for m in merged)})
         self.tp_np[article.locale] += sum((truth_np & predicted_np).values())
@@ -79,7 +80,7 @@ class Tally:
             key = (norm(s), norm(t))
             good = budget[key] > 0
             budget[key] -= good
-            self.scores.append((score, good))
+            self.scores.append((score, good, any(key[0] in m for m in merged)))
         self._misses(article, truth - predicted, predicted, english)
 
     def _misses(self, article: Article, missed: Counter[tuple[str, str]],
@@ -127,13 +128,16 @@ def _without(tally: Tally, keys: list[str]) -> str:
 
 
 def thresholds(tally: Tally) -> None:
-    print("\nprecision by score (all runs): threshold, pairs above, precision above, pairs below, precision below")
+    print("\nprecision by score (both runs; in brackets without pairs inside merged-paragraph ids):")
+    print("  threshold   pairs above  precision above        pairs below  precision below")
     for limit in (0.3, 0.4, REVIEW_BELOW, 0.6, 0.7, 0.8):
-        above = [good for score, good in tally.scores if score >= limit]
-        below = [good for score, good in tally.scores if score < limit]
-        mark = "  <- REVIEW_BELOW" if limit == REVIEW_BELOW else ""
-        print(f"  {limit:.2f} {len(above):>7} {100 * sum(above) / max(len(above), 1):>7.2f}%"
-              f" {len(below):>7} {100 * sum(below) / max(len(below), 1):>7.2f}%{mark}")
+        row = [f"  {limit:>9.2f}"]
+        for side in (lambda score: score >= limit, lambda score: score < limit):
+            every = [good for score, good, _ in tally.scores if side(score)]
+            clean = [good for score, good, merged in tally.scores if side(score) and not merged]
+            row.append(f"{len(every):>7} ({len(clean):>6}) {100 * sum(every) / max(len(every), 1):>6.2f}%"
+                       f" ({100 * sum(clean) / max(len(clean), 1):>6.2f}%)")
+        print("   ".join(row) + ("  <- REVIEW_BELOW" if limit == REVIEW_BELOW else ""))
 
 
 def misses(tally: Tally) -> None:

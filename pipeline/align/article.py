@@ -206,7 +206,6 @@ def _align_units(out: _Result, target: Side, english: Side, e_units: list[int], 
     t_raw = [target.raw(u, 1) for u in t_units]
     e_anchors = [anchors(r) for r in e_raw]
     t_anchors = [anchors(r) for r in t_raw]
-    trivial = len(e_units) == 1 and len(t_units) == 1
     e_lengths = [english.lengths[u] for u in e_units]
     t_lengths = [target.lengths[u] for u in t_units]
     if len(t_units) == 1:  # one target sentence: it translates whatever the English piece holds
@@ -226,7 +225,7 @@ def _align_units(out: _Result, target: Side, english: Side, e_units: list[int], 
         source = english.raw(e_first, bead.source_count)
         s_anchors = frozenset().union(*e_anchors[bead.source_start:bead.source_start + bead.source_count])
         g_anchors = frozenset().union(*t_anchors[bead.target_start:bead.target_start + bead.target_count])
-        score = pair_score(bead.source_count, bead.target_count, bead.length_p, trivial, s_anchors, g_anchors)
+        score = pair_score(bead.source_count, bead.target_count, bead.length_p, s_anchors, g_anchors)
         last = t_first + bead.target_count - 1
         out.pairs.append(Pair(
             id=_pair_id(source, out.ids),
