@@ -85,19 +85,27 @@ def sides(text: str, locale: str, strict: bool) -> list[Side]:
     return found
 
 
+def _by_piece(side: Side) -> list[list[int]]:
+    """The units of each piece, in order."""
+    groups: list[list[int]] = [[] for _ in side.edges]
+    for unit, piece in enumerate(side.piece):
+        groups[piece].append(unit)
+    return groups
+
+
 def _edge_includes(target: Side, english: Side) -> Side:
     """``target`` without the includes at the edges of pieces where the English has them too
     (there they are the article's skeleton, outside any unit)."""
     spans = list(target.units)
+    members = _by_piece(target)
     for k, (t_piece, e_piece) in enumerate(zip(target.edges, english.edges)):
-        members = [u for u, p in enumerate(target.piece) if p == k]
-        if not members:
+        if not members[k]:
             continue
-        if e_piece.outer.start < e_piece.start:
-            first = members[0]
+        if e_piece.outer_start >= 0 and e_piece.outer_start < e_piece.start:
+            first = members[k][0]
             spans[first] = (max(spans[first][0], t_piece.start), spans[first][1])
-        if e_piece.outer.end > e_piece.end:
-            last = members[-1]
+        if e_piece.outer_end > e_piece.end:
+            last = members[k][-1]
             spans[last] = (spans[last][0], min(spans[last][1], t_piece.end))
     if spans == list(target.units):
         return target
@@ -186,8 +194,7 @@ def _align_block(out: _Result, target: Side, english: Side, ratio: float) -> Non
     t_pieces, e_pieces = len(target.edges), len(english.edges)
     if t_pieces == e_pieces:
         target = _edge_includes(target, english)
-        groups = [([u for u, p in enumerate(english.piece) if p == k], [u for u, p in enumerate(target.piece) if p == k])
-                  for k in range(e_pieces)]
+        groups = list(zip(_by_piece(english), _by_piece(target)))
     else:
         groups = [(list(range(len(english.units))), list(range(len(target.units))))]
     for e_units, t_units in groups:

@@ -130,7 +130,7 @@ def pieces(text: str, kind: str) -> list[Piece]:
             outer_a, outer_b = _trim(text, a, b)
             a, b = _unwrap(text, outer_a, outer_b)
             if a < b and _has_text(text[a:b]):
-                link = _LINK_ONLY.match(text, a, b)
+                link = _LINK_ONLY.match(text, a, b) if text[a] == "[" and text[b - 1] == ")" else None
                 if link and _has_text(link.group(1)):
                     a, b = outer_a, outer_b = _trim(text, link.start(1), link.end(1))
                 found.append(Piece(a, b, outer_a, outer_b))
