@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: extract test bench fuzz lint clean qa-eval
+.PHONY: extract test bench fuzz lint clean qa-eval align-eval
 FUZZ_SECONDS ?= 60
 
 $(STAMP): pyproject.toml
@@ -39,3 +39,6 @@ clean:  # every output: the build's in exports/ (not its README), bench results,
 	find exports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 	find bench/results -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info build dist
+
+align-eval: $(STAMP)
+	$(BIN)/python -m bench.align_eval

@@ -27,6 +27,7 @@ from .engine import open_engine
 from . import outputs
 from .errors import ConfigError, InputError, Interrupted, OutputError
 from .export import FORMATS, DocumentContext, ExportOptions, get_format
+from .align.source import english_source, extract_aligned
 from .extract import extract_bytes, path_locale
 from .model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta
 from .output import Output
@@ -78,6 +79,8 @@ class BuildOptions:
     """``--locale``: (corpus root as given, or None for every root; locale of its articles that name none)."""
     select: Selection = field(default_factory=Selection)
     """``--include``/``--exclude``: which files of the corpus are read."""
+    align_with: Path | None = None
+    """English articles to align plain localized articles (those without span pairs) with."""
 
 
 @dataclass(slots=True)
@@ -114,8 +117,12 @@ def sources(corpora: Sequence[Path | Root], select: Selection = Selection(),
 
 
 def extract_source(source: Source, known_sha: str | None = None,
-                   source_locale: str = SOURCE_LOCALE) -> Document | str:
+                   source_locale: str = SOURCE_LOCALE, align_with: str | None = None) -> Document | str:
     """The Document for a source, or its relative path when its hash equals ``known_sha``.
+
+    With ``align_with`` (a folder of English articles), an article without span pairs is aligned
+    with its English (:func:`pipeline.align.source.extract_aligned`); its hash covers the English
+    too, so it is always read again.
 
     Never raises for a bad file: unreadable or skipped files become a Document
     holding one anomaly, so they are reported like any other problem.
@@ -135,8 +142,11 @@ def extract_source(source: Source, known_sha: str | None = None,
         return unread("read-error", f"cannot read: {exc.strerror or exc}")
     if known_sha is not None and hashlib.sha256(data).hexdigest() == known_sha:
         return source.rel
-    return extract_bytes(data, source.rel, locale=root.locale, locale_from=root.locale_from or "",
-                         locale_path=source.inner, source_locale=source_locale)
+    options: dict[str, Any] = {"locale": root.locale, "locale_from": root.locale_from or "",
+                               "locale_path": source.inner, "source_locale": source_locale}
+    if align_with is not None:
+        return extract_aligned(data, source.rel, english_source(align_with), **options)
+    return extract_bytes(data, source.rel, **options)
 
 
 #: A file changed less than this long before it was read may change again within the same
@@ -162,7 +172,7 @@ def file_stat(path: Path, now_ns: int | None = None) -> str | None:
 _DEFER_AFTER = 200
 
 
-def _extract(task: tuple[Source, str | None, str]) -> DocRows | tuple[str, str | None]:
+def _extract(task: tuple[Source, str | None, str, str | None]) -> DocRows | tuple[str, str | None]:
     """Pool worker: ``extract_source`` over one task tuple, returning the rows the store writes
     (plain tuples: cheap to send back, and the TM's process only runs SQL), or ``(path, stat)``
     when the content is unchanged; either way with the file's status from before it was read."""
@@ -174,7 +184,8 @@ def _extract(task: tuple[Source, str | None, str]) -> DocRows | tuple[str, str |
 
 def extract_corpus(corpora: Sequence[Path | Root], store: Store, *, jobs: int = 1, engine: str = "local",
                    scheduler: str | None = None, source_locale: str = SOURCE_LOCALE,
-                   progress: Silent = Silent(), select: Selection = Selection()) -> RunStats:
+                   progress: Silent = Silent(), select: Selection = Selection(),
+                   align_with: Path | None = None) -> RunStats:
     """Bring the store up to date with the corpus: only new or changed articles are extracted.
 
     An article whose file status (size, times, inode) is the one recorded when it was last read
@@ -211,13 +222,16 @@ def _read(roots: Sequence[Root], store: Store, jobs: int, engine: str, scheduler
     seen: set[str] = set()
     trusted: list[str] = []
 
-    def tasks() -> Iterator[tuple[Source, str | None, str]]:  # runs in the engine's feeder thread
+    english = str(align_with) if align_with is not None else None
+
+    def tasks() -> Iterator[tuple[Source, str | None, str, str | None]]:  # runs in the engine's feeder thread
         for source in sources(roots, select):
             sha, stat = known.get(source.rel, (None, None))
-            if stat is not None and not source.skip and file_stat(source.path) == stat:
+            # an aligned article depends on its English too: with align_with every article is read
+            if english is None and stat is not None and not source.skip and file_stat(source.path) == stat:
                 trusted.append(source.rel)  # unchanged since it was last read: not read again
                 continue
-            yield source, sha, source_locale
+            yield source, sha, source_locale, english
 
     deferred = False  # the readers' indexes, while many articles are written (a first build)
     counted = 0  # unchanged articles told to ``progress``
@@ -288,7 +302,7 @@ def build(corpora: Sequence[Path], out: Path, options: BuildOptions = BuildOptio
             started = time.perf_counter()
             stats = extract_corpus(roots, store, jobs=options.jobs, engine=options.engine,
                                    scheduler=options.scheduler, source_locale=options.source_locale,
-                                   progress=progress, select=select)
+                                   progress=progress, select=select, align_with=options.align_with)
             with progress.stage("committing the TM"):
                 if not store.has_pairs():
                     raise InputError(no_pairs_message(corpora, store.summary()))

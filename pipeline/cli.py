@@ -52,6 +52,13 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def align_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--align-with EN_DIR``, shared by ``build`` and ``extract``."""
+    return click.option("--align-with", "align_with", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        metavar="EN_DIR", help="Align articles without span pairs with the English articles"
+                        " in EN_DIR (read at ms.sourcegitcommit when EN_DIR is a git checkout).")(func)
+
+
 def corpus_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("corpus", nargs=-1, required=True,
                           type=click.Path(path_type=Path))(func)
@@ -120,13 +127,14 @@ def main() -> None:
 @qa_inputs
 @click.option("--no-qa", is_flag=True, help="Skip the QA checks and reports.")
 @corpus_selection
+@align_option
 @handle_errors
 def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int | None, engine: str, scheduler: str | None,
               formats: tuple[str, ...],
               source_locale: str, split_mt: bool, multilingual: bool, quiet: bool,
               english: Path | None = None, baseline: Path | None = None, config: Path | None = None,
               no_qa: bool = False, locales: tuple[str, ...] = (), include: tuple[str, ...] = (),
-              exclude: tuple[str, ...] = ()) -> None:
+              exclude: tuple[str, ...] = (), align_with: Path | None = None) -> None:
     """Extract every segment pair of CORPUS into OUT/tm.sqlite and write the exports.
 
     Re-running is incremental: only articles whose content changed are re-extracted.
@@ -139,12 +147,13 @@ def build_cmd(corpus: tuple[Path, ...], out: Path, jobs: int | None, engine: str
       tmpipe build fr-FR/ ja-JP/ -o out --jobs 2 -f tmx -f po
       tmpipe build skype-fr -o out --locale fr-FR --exclude 'archive' --english skype-en
       tmpipe build corpus -o out --engine dask --scheduler tcp://scheduler:8786
+      tmpipe build docs.fr-fr/articles -o out --align-with docs/articles
     """
     options = BuildOptions(jobs=jobs or cpus_available(), engine=engine, scheduler=scheduler,
                            formats=formats or DEFAULT_FORMATS, source_locale=source_locale,
                            export=ExportOptions(split_mt=split_mt, multilingual=multilingual),
                            qa=not no_qa, qa_config=config, english=english, baseline=baseline,
-                           locales=_locales(locales), select=Selection(include, exclude))
+                           locales=_locales(locales), select=Selection(include, exclude), align_with=align_with)
     manifest = build(list(corpus), out, options, progress=Silent() if quiet else Display())
     if not quiet:
         for line in build_summary(manifest, out):
@@ -160,9 +169,10 @@ build_cmd.name = "build"
 @corpus_argument
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per pair/anomaly (JSON Lines).")
 @corpus_selection
+@align_option
 @handle_errors
 def extract(corpus: tuple[Path, ...], as_json: bool, locales: tuple[str, ...] = (), include: tuple[str, ...] = (),
-            exclude: tuple[str, ...] = ()) -> None:
+            exclude: tuple[str, ...] = (), align_with: Path | None = None) -> None:
     """Extract segment pairs and anomalies from CORPUS and print them (no TM is written).
 
     Text output is one line per pair, `path:line: id<TAB>source<TAB>target`, with
@@ -173,19 +183,21 @@ def extract(corpus: tuple[Path, ...], as_json: bool, locales: tuple[str, ...] = 
     Example:
       tmpipe extract corpus/fr-FR/unable-to-sign-in.md
       tmpipe extract corpus --json | jq -c 'select(.kind)'
+      tmpipe extract docs.fr-fr/articles --align-with docs/articles --json
     """
     for source in sources(list(corpus), Selection(include, exclude), _locales(locales)):
-        doc = extract_source(source)
+        doc = extract_source(source, align_with=str(align_with) if align_with else None)
         assert not isinstance(doc, str)
         path = source.rel
         for pair in doc.pairs:
             if as_json:
                 click.echo(json.dumps({"file": path, "line": pair.line, "id": pair.id, "locale": doc.meta.locale,
-                                       "source": pair.source.raw, "target": pair.target.raw},
-                                      ensure_ascii=False))
+                                       "source": pair.source.raw, "target": pair.target.raw,
+                                       "origin": pair.origin, "score": pair.score}, ensure_ascii=False))
             else:
+                score = f"\t{pair.score:.2f}" if pair.score is not None else ""
                 click.echo(f"{path}:{pair.line}: {pair.id}\t{escape_field(pair.source.text)}"
-                           f"\t{escape_field(pair.target.text)}")
+                           f"\t{escape_field(pair.target.text)}{score}")
         for anomaly in doc.anomalies:
             if as_json:
                 click.echo(json.dumps({"file": path, "line": anomaly.line, "kind": anomaly.kind,
