@@ -194,13 +194,15 @@ def extract_corpus(corpora: Sequence[Path | Root], store: Store, *, jobs: int = 
     then indexing the TM (counts, locales settled, indexes)."""
     roots = _roots(corpora)
     with progress.stage("reading articles", "articles", lambda: sum(1 for _ in sources(roots, select))) as meter:
-        stats, seen, deferred = _read(roots, store, jobs, engine, scheduler, source_locale, meter.advance, select)
+        stats, seen, deferred = _read(roots, store, jobs, engine, scheduler, source_locale, meter.advance, select,
+                                      str(align_with) if align_with is not None else None)
     with progress.stage("indexing the TM", "steps", 4 + len(READER_INDEXES)) as meter:
         store.set_roots((root.prefix, str(root.path.resolve())) for root in roots)
         stats.removed = store.remove(path for path in store.known_hashes() if path not in seen)
         meter.advance()
         stats.settled = settle(roots, store, lambda some: sources(some, select),
-                               lambda source: _extract((source, None, source_locale)))
+                               lambda source: _extract((source, None, source_locale,
+                                                        str(align_with) if align_with is not None else None)))
         meter.advance()
         stats.not_articles = len(store.remove_empty_unlocalized())  # read this run: not unchanged ones
         stats.seen -= stats.not_articles
@@ -214,15 +216,14 @@ def extract_corpus(corpora: Sequence[Path | Root], store: Store, *, jobs: int = 
 
 
 def _read(roots: Sequence[Root], store: Store, jobs: int, engine: str, scheduler: str | None, source_locale: str,
-          progress: Advance, select: Selection) -> tuple[RunStats, set[str], bool]:
+          progress: Advance, select: Selection, english: str | None) -> tuple[RunStats, set[str], bool]:
     """Extract what changed into ``store``: the run's counts, the articles seen, whether the readers'
-    indexes were dropped (:meth:`Store.defer_indexes`)."""
+    indexes were dropped (:meth:`Store.defer_indexes`); ``english``: the folder to align articles
+    without spans with (``--align-with``)."""
     known = store.known_files()
     stats = RunStats()
     seen: set[str] = set()
     trusted: list[str] = []
-
-    english = str(align_with) if align_with is not None else None
 
     def tasks() -> Iterator[tuple[Source, str | None, str, str | None]]:  # runs in the engine's feeder thread
         for source in sources(roots, select):
