@@ -7,10 +7,15 @@ STAMP   = $(VENV)/.installed-stamp
 .PHONY: extract test bench fuzz lint clean
 FUZZ_SECONDS ?= 60
 
-$(STAMP): pyproject.toml
+# An editable install compiles the core (pipeline/**/*.pyx) into the source tree once; .py edits are
+# live, a .pyx edit needs the install again, hence the sources below. The last line names the core.
+CORE_SOURCES := $(shell find pipeline -name '*.pyx' -o -name '*.pxd')
+
+$(STAMP): pyproject.toml setup.py $(CORE_SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/tmpipe --version
 	touch $(STAMP)
 
 extract: $(STAMP)
@@ -33,4 +38,5 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) exports/*.sqlite* exports/manifest.json .pytest_cache
+	rm -rf $(VENV) build exports/*.sqlite* exports/manifest.json .pytest_cache
+	find pipeline -name '*.so' -delete

@@ -19,12 +19,16 @@ import re
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
+from ..core import twin
 from ..locales import is_tag, locale_from_path, normalize_tag
 from ..model import SOURCE_LOCALE, Anomaly, Document, DocumentMeta, Pair
+from . import spans
 from .frontmatter import read_front_matter
-from .spans import LineIndex, scan_pairs
+from .spans import LineIndex
 
-__all__ = ["extract_file", "extract_bytes", "decode", "XML_ILLEGAL"]
+__all__ = ["extract_file", "extract_bytes", "decode", "scan_pairs", "XML_ILLEGAL"]
+
+scan_pairs = twin(spans.scan_pairs, "pipeline.extract.compiled")
 
 _META = {
     "translation_type": "ms.translationtype",
