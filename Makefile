@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: extract test bench fuzz lint clean
+.PHONY: extract test test-pure bench fuzz lint clean
 FUZZ_SECONDS ?= 60
 
 # An editable install compiles the core (pipeline/**/*.pyx) into the source tree once; .py edits are
@@ -23,6 +23,12 @@ extract: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+
+# The extraction, export and QA suites again on the pure-Python core (CI runs both).
+PURE_SUITES = tests/test_spans.py tests/test_inline.py tests/test_frontmatter.py tests/test_bad_input.py \
+	tests/test_corpus.py tests/test_dev_corpus.py $(wildcard tests/test_export_*.py tests/test_qa_*.py)
+test-pure: $(STAMP)
+	TMPIPE_PURE=1 $(BIN)/python -m pytest -n 2 -q $(PURE_SUITES)
 
 lint: $(STAMP)
 	$(BIN)/python -m mypy pipeline bench --ignore-missing-imports

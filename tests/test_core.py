@@ -61,13 +61,16 @@ def test_compiled_core_is_in_use_where_it_was_built() -> None:
         assert core.compiled(), core.describe()
 
 
+def _environ(**changes: str) -> dict[str, str]:
+    """This process's environment without TMPIPE_PURE, with ``changes``."""
+    return {**{k: v for k, v in os.environ.items() if k != core.PURE_ENV}, **changes}
+
+
 @pytest.mark.parametrize("pure", [False, True], ids=["default", "TMPIPE_PURE"])
 def test_version_names_the_core(pure: bool) -> None:
-    env = {k: v for k, v in os.environ.items() if k != core.PURE_ENV}
-    if pure:
-        env[core.PURE_ENV] = "1"
+    env = _environ(**{core.PURE_ENV: "1"}) if pure else _environ()
     done = subprocess.run([str(TMPIPE), "--version"], capture_output=True, text=True, env=env, check=True)
-    name = "pure Python: TMPIPE_PURE is set" if pure else core.describe()
+    name = "pure Python: TMPIPE_PURE is set" if pure else "compiled"
     assert done.stdout.strip() == f"tmpipe 0.1.0 (core: {name})"
 
 
@@ -169,7 +172,7 @@ def test_install_builds_the_core_or_says_it_did_not(cc: str, tmp_path: Path) -> 
         if (ROOT / rel).is_file():
             (project / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / rel, project / rel)
-    env = {**os.environ, "CC": cc, "PIP_NO_INPUT": "1"}
+    env = _environ(CC=cc, PIP_NO_INPUT="1")
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "--no-build-isolation",
                             "-w", str(tmp_path / "dist"), str(project)],
                            capture_output=True, text=True, env=env, timeout=600)
@@ -186,7 +189,7 @@ def test_install_builds_the_core_or_says_it_did_not(cc: str, tmp_path: Path) -> 
     zipfile.ZipFile(wheel).extractall(target)
     run = subprocess.run([sys.executable, "-c", "import pipeline.cli as cli; print(cli.__file__); cli.main()",
                           "--version"], capture_output=True, text=True, cwd=tmp_path,
-                         env={**os.environ, "PYTHONPATH": str(target)})
+                         env=_environ(PYTHONPATH=str(target)))
     where, version = run.stdout.splitlines()
     assert where.startswith(str(target)), where
     expected = "compiled" if cc == "gcc" else "pure Python: pipeline.extract.compiled is not built"
