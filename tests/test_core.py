@@ -48,6 +48,7 @@ def _articles(root: Path) -> list[Path]:
 def test_extraction_uses_the_core_in_use() -> None:
     expected = compiled.scan_pairs if core.compiled() else spans.scan_pairs
     assert document.scan_pairs is expected
+    assert document._illegal_chars is (compiled.illegal_chars if core.compiled() else document.illegal_chars)
     from pipeline.extract import parse_segment
     assert parse_segment is (compiled.parse_segment if core.compiled() else inline.parse_segment)
 
@@ -135,6 +136,13 @@ SEGMENTS_TRICKY = st.lists(st.one_of(SEGMENTS, TRICKY, st.sampled_from([
 @given(SEGMENTS_TRICKY)
 def test_generated_segments_both_ways(raw: str) -> None:
     assert compiled.parse_segment(raw) == inline.parse_segment(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x10FFFF), max_size=40).flatmap(
+    lambda text: st.sampled_from(["", "\u00e9", "\u0100", "\U0001f600", "\ud800\x00\uffff\x0b"]).map(text.__add__)))
+def test_illegal_characters_both_ways(text: str) -> None:
+    assert compiled.illegal_chars(text) == document.illegal_chars(text)
 
 
 @settings(max_examples=400, deadline=None)

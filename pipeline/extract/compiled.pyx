@@ -1,5 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""The compiled twin of ``spans.py`` and ``inline.py``: ``scan_pairs`` and ``parse_segment``.
+"""The compiled twin of ``spans.py`` and ``inline.py`` (``scan_pairs``, ``parse_segment``) and of
+``document.illegal_chars``.
 
 Those two modules are the reference: this one gives the same Pairs, Anomalies and Segments for
 any text (``tests/test_core.py`` and the fuzz target hold it to that), and the module
@@ -13,6 +14,8 @@ anomaly's kind and message, its snippet, the twins of quote-broken markup) call 
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject_GenericSetAttr, PyTypeObject
+from cpython.unicode cimport PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_KIND
+from libc.stdint cimport uint8_t, uint16_t, uint32_t
 
 import dataclasses
 
@@ -21,7 +24,7 @@ from pipeline.extract.inline import _EMPHASIS, _STANDALONE, _TAG_TYPE, _VOID
 from pipeline.extract.spans import (LineIndex, _malformed, _mismatch, _orphan_source, _quoted_twins,
                                     _unterminated)
 
-__all__ = ["scan_pairs", "parse_segment"]
+__all__ = ["illegal_chars", "parse_segment", "scan_pairs"]
 
 #: Set by the build (setup.py) to the SHA-256 of this file, so ``pipeline.core`` can tell a
 #: compiled module built from another version of its source.
@@ -35,6 +38,12 @@ cdef extern from *:
 
 SOURCE_SHA256 = TMPIPE_SOURCE_SHA256.decode("ascii")
 
+ctypedef fused code_unit:  # the three widths CPython stores a str in (PEP 393)
+    uint8_t
+    uint16_t
+    uint32_t
+
+
 cdef str TTU = "data-ttu-id="
 cdef str STU = "data-stu-id="
 cdef str TWIN = '</span><span class="sxs-lookup"><span data-stu-id="'
@@ -47,9 +56,12 @@ cdef Py_ssize_t STU_LEN = len(STU)
 # The model's classes are frozen slotted dataclasses, whose __init__ sets each field with
 # object.__setattr__: half the time of a plain pair went there.  The same is done here with
 # the C API (allocate, set each slot), checked against the classes' fields when imported.
+# Texts, Segments and Pairs hold only strings, numbers and tuples of such objects, so they
+# can never be part of a reference cycle: they are left out of the cyclic GC's scans (10%).
 
 cdef extern from "Python.h":
     object PyType_GenericAlloc(PyTypeObject* type, Py_ssize_t items)
+    void PyObject_GC_UnTrack(object obj)
 
 
 def _fields(cls, tuple names):
@@ -70,12 +82,14 @@ cdef object PAIR_ORIGIN = _PAIR["origin"], PAIR_SCORE = _PAIR["score"]
 cdef inline object _text(str raw):
     text = PyType_GenericAlloc(<PyTypeObject*>Text, 0)
     PyObject_GenericSetAttr(text, "raw", raw)
+    PyObject_GC_UnTrack(text)
     return text
 
 
 cdef inline object _segment_of(tuple runs):
     segment = PyType_GenericAlloc(<PyTypeObject*>Segment, 0)
     PyObject_GenericSetAttr(segment, "runs", runs)
+    PyObject_GC_UnTrack(segment)
     return segment
 
 
@@ -88,6 +102,7 @@ cdef object _pair_of(str seg_id, source, target, Py_ssize_t line, Py_ssize_t end
     PyObject_GenericSetAttr(pair, "end_line", end_line)
     PyObject_GenericSetAttr(pair, "origin", PAIR_ORIGIN)
     PyObject_GenericSetAttr(pair, "score", PAIR_SCORE)
+    PyObject_GC_UnTrack(pair)
     return pair
 
 
@@ -640,14 +655,56 @@ cdef object _markup(str raw):
     return _segment_of(tuple(runs))
 
 
-cdef object _segment(str raw):
+cdef bint _any_start(const code_unit* data, Py_ssize_t size):
     cdef Py_ssize_t i
-    for i in range(len(raw)):
-        if _starts_token(raw[i]):
-            return _markup(raw)
+    for i in range(size):
+        if _starts_token(data[i]):
+            return True
+    return False
+
+
+cdef object _segment(str raw):
+    cdef int kind = PyUnicode_KIND(raw)
+    cdef void* data = PyUnicode_DATA(raw)
+    cdef bint markup
+    if kind == PyUnicode_1BYTE_KIND:
+        markup = _any_start(<const uint8_t*> data, len(raw))
+    elif kind == PyUnicode_2BYTE_KIND:
+        markup = _any_start(<const uint16_t*> data, len(raw))
+    else:
+        markup = _any_start(<const uint32_t*> data, len(raw))
+    if markup:
+        return _markup(raw)
     return _segment_of((_text(raw),) if raw else ())
 
 
 def parse_segment(str raw):
     """Split a span's inner text into text runs and inline codes (``inline.parse_segment``)."""
     return _segment(raw)
+
+
+# -- characters XML forbids (document.py) ---------------------------------------------------
+
+cdef void _illegal(const code_unit* data, Py_ssize_t size, list found) except *:
+    cdef Py_ssize_t i
+    cdef uint32_t c
+    for i in range(size):
+        c = data[i]
+        if (c < 0x20 and c != 0x09 and c != 0x0A and c != 0x0D) or 0xD800 <= c <= 0xDFFF or c == 0xFFFE \
+                or c == 0xFFFF:
+            found.append(i)
+
+
+def illegal_chars(str text):
+    """``document.illegal_chars``: offsets of ``XML_ILLEGAL``'s characters (C0 controls but tab, LF
+    and CR; surrogates; U+FFFE and U+FFFF), read from the string's storage at its width."""
+    cdef list found = []
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    if kind == PyUnicode_1BYTE_KIND:
+        _illegal(<const uint8_t*> data, len(text), found)
+    elif kind == PyUnicode_2BYTE_KIND:
+        _illegal(<const uint16_t*> data, len(text), found)
+    else:
+        _illegal(<const uint32_t*> data, len(text), found)
+    return found
