@@ -142,6 +142,8 @@ def _bench_size(size: float, work: Path, only: list[str], args: argparse.Namespa
             continue
         if name in ("floor", "status-quo"):
             counts[f"{name}_pairs"] = int((work / f"{name}.log").read_text().split()[-1])
+        elif name == "pure-j2":
+            counts["pure-j2_run"] = json.loads((work / "out-pure" / "manifest.json").read_text())["extraction"]["run"]
         elif name in ("tmpipe-j2", "unchanged", "incremental", "one-locale"):
             extraction = json.loads((work / "out-j2" / "manifest.json").read_text())["extraction"]
             if name == "tmpipe-j2":

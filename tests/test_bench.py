@@ -46,7 +46,7 @@ def test_bench_writes_every_field(tmp_path: Path) -> None:
         assert size["counts"]["unchanged_run"]["extracted"] == 0
         assert size["counts"]["one-locale_run"]["extracted"] == size["corpus"]["changed_files_one_locale"] >= 1
         assert set(size["ratios"]) == {"tmpipe_j1_over_floor", "tmpipe_j2_over_floor", "pure_j2_over_floor",
-                                       "extract_tm_over_floor", "status_quo_over_tmpipe_j1",
+                                       "extract_tm_over_floor", "pure_extract_tm_over_floor", "status_quo_over_tmpipe_j1",
                                        "status_quo_over_tmpipe_j2", "incremental_over_full", "unchanged_over_full",
                                        "one_locale_over_full"}
         assert all(value is not None for value in size["ratios"].values())
