@@ -24,13 +24,20 @@ def _say(reason: str) -> None:
 
 
 class BuildCore(build_ext):
-    """``build_ext`` where a module that cannot be compiled is skipped with one line."""
+    """``build_ext`` where a module that cannot be compiled is skipped with one line, and left out
+    of the outputs (an editable install copies every output into the source tree)."""
 
-    def build_extension(self, ext: Extension) -> None:
-        try:
-            super().build_extension(ext)
-        except Exception as exc:  # a missing compiler, missing Python headers: all mean "pure Python"
-            _say(f"{ext.name}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__}")
+    def build_extensions(self) -> None:
+        self.check_extensions_list(self.extensions)
+        built = []
+        for ext in self.extensions:
+            try:
+                self.build_extension(ext)
+            except Exception as exc:  # a missing compiler, missing Python headers: all mean "pure Python"
+                _say(f"{ext.name}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__}")
+            else:
+                built.append(ext)
+        self.extensions = built
 
 
 def _extensions() -> list[Extension]:

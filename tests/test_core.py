@@ -164,41 +164,67 @@ def test_generated_markup_both_ways(text: str) -> None:
     assert list(compiled.scan_pairs(text)) == list(spans.scan_pairs(text))
 
 
-def _has_compiler() -> bool:
-    return shutil.which(os.environ.get("CC", "cc")) is not None
-
-
-@pytest.mark.skipif(shutil.which("gcc") is None and not _has_compiler(), reason="no C compiler")
-@pytest.mark.parametrize("cc", ["gcc", "/nonexistent/cc"], ids=["compiler", "no-compiler"])
-def test_install_builds_the_core_or_says_it_did_not(cc: str, tmp_path: Path) -> None:
-    """A wheel built from a copy of the project: with a compiler it holds the compiled core; without,
-    the build still succeeds, says so in one line, and the installed tmpipe runs on the pure path."""
-    project = tmp_path / "project"
+def _project_copy(dest: Path) -> Path:
+    """The files a build reads, copied (the tracked and new ones: no .so, no build/)."""
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "pyproject.toml", "setup.py",
                             "README.md", "pipeline"], cwd=ROOT, capture_output=True, text=True, check=True)
     for rel in files.stdout.split():
-        if (ROOT / rel).is_file():
-            (project / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / rel, project / rel)
-    env = _environ(CC=cc, PIP_NO_INPUT="1")
+        if (ROOT / rel).is_file() and not rel.endswith((".so", ".c")):
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, dest / rel)
+    return dest
+
+
+def _version(pythonpath: Path, cwd: Path) -> str:
+    """``tmpipe --version`` of the tmpipe under ``pythonpath``, checked to be that one."""
+    run = subprocess.run([sys.executable, "-c", "import pipeline.cli as cli; print(cli.__file__); cli.main()",
+                          "--version"], capture_output=True, text=True, cwd=cwd, env=_environ(PYTHONPATH=str(pythonpath)))
+    where, version = run.stdout.splitlines()
+    assert where.startswith(str(pythonpath)), where
+    return version
+
+
+def _not_built_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if "the compiled core is not built" in line]
+
+
+NOT_BUILT = "tmpipe 0.1.0 (core: pure Python: pipeline.extract.compiled is not built"
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="no C compiler")
+@pytest.mark.parametrize("cc", ["gcc", "/nonexistent/cc"], ids=["compiler", "no-compiler"])
+def test_a_wheel_holds_the_core_or_says_it_does_not(cc: str, tmp_path: Path) -> None:
+    """A wheel built from a copy of the project: with a compiler it holds the compiled core; without,
+    the build still succeeds, says so in one line, and the installed tmpipe runs on the pure path."""
+    project = _project_copy(tmp_path / "project")
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "--no-build-isolation",
                             "-w", str(tmp_path / "dist"), str(project)],
-                           capture_output=True, text=True, env=env, timeout=600)
+                           capture_output=True, text=True, env=_environ(CC=cc, PIP_NO_INPUT="1"), timeout=600)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     wheel = next((tmp_path / "dist").glob("tmpipe-*.whl"))
     extensions = [name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".so")]
-    said = [line for line in (built.stdout + built.stderr).splitlines() if "the compiled core is not built" in line]
+    said = _not_built_lines(built.stdout + built.stderr)
     if cc == "gcc":
         assert extensions == [next(n for n in extensions if n.startswith("pipeline/extract/compiled."))]
         assert not said
     else:
         assert extensions == [] and len(said) == 1, said
-    target = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(target)
-    run = subprocess.run([sys.executable, "-c", "import pipeline.cli as cli; print(cli.__file__); cli.main()",
-                          "--version"], capture_output=True, text=True, cwd=tmp_path,
-                         env=_environ(PYTHONPATH=str(target)))
-    where, version = run.stdout.splitlines()
-    assert where.startswith(str(target)), where
-    expected = "compiled" if cc == "gcc" else "pure Python: pipeline.extract.compiled is not built"
-    assert version.startswith(f"tmpipe 0.1.0 (core: {expected}"), run.stdout + run.stderr
+    zipfile.ZipFile(wheel).extractall(tmp_path / "site")
+    version = _version(tmp_path / "site", tmp_path)
+    assert version == "tmpipe 0.1.0 (core: compiled)" if cc == "gcc" else version.startswith(NOT_BUILT), version
+
+
+def test_an_editable_build_without_a_compiler_gives_the_pure_core(tmp_path: Path) -> None:
+    """What ``make`` runs (``pip install -e``), through the same PEP 660 hook, with CC pointing nowhere:
+    an editable build copies each extension it built into the source tree, so one that failed must not
+    be listed (it was, and the whole install failed)."""
+    project = _project_copy(tmp_path / "project")
+    built = subprocess.run([sys.executable, "-c", "from setuptools import build_meta; "
+                            f"print(build_meta.build_editable({str(tmp_path / 'dist')!r}))"],
+                           cwd=project, capture_output=True, text=True, env=_environ(CC="/nonexistent/cc"),
+                           timeout=600)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    assert len(_not_built_lines(built.stdout + built.stderr)) == 1
+    assert (tmp_path / "dist" / built.stdout.split()[-1]).is_file()
+    assert not list(project.rglob("*.so"))
+    assert _version(project, tmp_path).startswith(NOT_BUILT)
