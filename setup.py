@@ -29,15 +29,17 @@ class BuildCore(build_ext):
 
     def build_extensions(self) -> None:
         self.check_extensions_list(self.extensions)
-        built = []
+        built, failed = [], {}
         for ext in self.extensions:
             try:
                 self.build_extension(ext)
             except Exception as exc:  # a missing compiler, missing Python headers: all mean "pure Python"
-                _say(f"{ext.name}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__}")
+                failed[ext.name] = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             else:
                 built.append(ext)
         self.extensions = built
+        if failed:  # the core is all or nothing (pipeline.core): one line for all its modules
+            _say(f"{', '.join(failed)}: {next(iter(failed.values()))}")
 
 
 def _extensions() -> list[Extension]:

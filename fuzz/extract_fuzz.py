@@ -25,9 +25,9 @@ with atheris.instrument_imports():
     from pipeline.extract import decode, extract_bytes, inline, spans
 
 if core.compiled():
-    from pipeline.extract import compiled
+    from pipeline.extract import cinline, cspans
 elif os.environ.get(core.PURE_ENV):
-    compiled = None
+    cinline = cspans = None
 else:
     sys.exit(f"fuzz: the compiled core is not in use ({core.describe()}); install it (make) or set {core.PURE_ENV}=1")
 
@@ -43,11 +43,11 @@ def check(data: bytes) -> None:
         markup = (f'<span data-ttu-id="{pair.id}">{pair.target.raw}</span><span class="sxs-lookup">'
                   f'<span data-stu-id="{pair.id}">{pair.source.raw}</span></span>')
         assert markup in text
-    if compiled is None or text is None:
+    if cspans is None or cinline is None or text is None:
         return
-    assert list(compiled.scan_pairs(text)) == list(spans.scan_pairs(text))
+    assert list(cspans.scan_pairs(text)) == list(spans.scan_pairs(text))
     segment = text[:_SEGMENT_MAX]
-    assert compiled.parse_segment(segment) == inline.parse_segment(segment)
+    assert cinline.parse_segment(segment) == inline.parse_segment(segment)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ The pure-Python modules are the reference, and always there.  A compiled module 
 built by ``pip install`` where a C compiler is found: see ``setup.py``) gives the same results
 faster; a caller asks for a function's twin where it imports the function::
 
-    scan_pairs = twin(spans.scan_pairs, "pipeline.extract.compiled")
+    scan_pairs = twin(spans.scan_pairs, "pipeline.extract.cspans")
 
 The compiled core is in use unless ``TMPIPE_PURE`` is set (to anything but ``""`` or ``0``), or
 one of :data:`MODULES` is not built, does not import, or was built from another version of the
@@ -27,7 +27,7 @@ from typing import TypeVar
 __all__ = ["MODULES", "PURE_ENV", "compiled", "describe", "twin"]
 
 #: The compiled modules.
-MODULES = ("pipeline.extract.compiled",)
+MODULES = ("pipeline.extract.cinline", "pipeline.extract.cspans")
 #: Set to force the pure-Python core (tests of both cores, comparisons, a suspected core bug).
 PURE_ENV = "TMPIPE_PURE"
 

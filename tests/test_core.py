@@ -27,7 +27,8 @@ from pipeline import core
 from pipeline.extract import document, inline, spans
 from pipeline.model import Document
 
-compiled = pytest.importorskip("pipeline.extract.compiled", reason="the compiled core is not built")
+cinline = pytest.importorskip("pipeline.extract.cinline", reason="the compiled core is not built")
+cspans = pytest.importorskip("pipeline.extract.cspans", reason="the compiled core is not built")
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -35,7 +36,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def _extract_both(data: bytes, path: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Document, Document]:
     """``extract_bytes`` with the reference scanner, then with the compiled one."""
     found = []
-    for scanner in (spans.scan_pairs, compiled.scan_pairs):
+    for scanner in (spans.scan_pairs, cspans.scan_pairs):
         monkeypatch.setattr(document, "scan_pairs", scanner)
         found.append(document.extract_bytes(data, path))
     return found[0], found[1]
@@ -46,11 +47,11 @@ def _articles(root: Path) -> list[Path]:
 
 
 def test_extraction_uses_the_core_in_use() -> None:
-    expected = compiled.scan_pairs if core.compiled() else spans.scan_pairs
+    expected = cspans.scan_pairs if core.compiled() else spans.scan_pairs
     assert document.scan_pairs is expected
-    assert document._illegal_chars is (compiled.illegal_chars if core.compiled() else document.illegal_chars)
+    assert document._illegal_chars is (cspans.illegal_chars if core.compiled() else document.illegal_chars)
     from pipeline.extract import parse_segment
-    assert parse_segment is (compiled.parse_segment if core.compiled() else inline.parse_segment)
+    assert parse_segment is (cinline.parse_segment if core.compiled() else inline.parse_segment)
 
 
 def test_compiled_core_is_in_use_where_it_was_built() -> None:
@@ -87,19 +88,20 @@ def test_a_module_built_from_another_source_is_stale(tmp_path: Path) -> None:
     assert not core._stale(module)  # type: ignore[arg-type]
 
 
-def test_the_built_module_matches_its_source() -> None:
-    source = Path(compiled.__file__).with_name("compiled.pyx")
-    assert compiled.SOURCE_SHA256 == hashlib.sha256(source.read_bytes()).hexdigest()
+@pytest.mark.parametrize("module", [cinline, cspans], ids=["cinline", "cspans"])
+def test_the_built_module_matches_its_source(module: types.ModuleType) -> None:
+    source = Path(module.__file__ or "").with_name(module.__name__.rsplit(".", 1)[1] + ".pyx")
+    assert module.SOURCE_SHA256 == hashlib.sha256(source.read_bytes()).hexdigest()
 
 
 @pytest.mark.parametrize("article, expected", span_cases())
 def test_span_fixtures_both_ways(article: str, expected: list) -> None:
-    assert list(compiled.scan_pairs(article)) == list(spans.scan_pairs(article))
+    assert list(cspans.scan_pairs(article)) == list(spans.scan_pairs(article))
 
 
 @pytest.mark.parametrize("raw, expected", inline_cases())
 def test_inline_fixtures_both_ways(raw: str, expected: list[str]) -> None:
-    assert compiled.parse_segment(raw) == inline.parse_segment(raw)
+    assert cinline.parse_segment(raw) == inline.parse_segment(raw)
 
 
 @pytest.mark.parametrize("root", [CORPUS, FIXTURES], ids=["corpus", "fixtures"])
@@ -135,20 +137,20 @@ SEGMENTS_TRICKY = st.lists(st.one_of(SEGMENTS, TRICKY, st.sampled_from([
 @settings(max_examples=1500, deadline=None)
 @given(SEGMENTS_TRICKY)
 def test_generated_segments_both_ways(raw: str) -> None:
-    assert compiled.parse_segment(raw) == inline.parse_segment(raw)
+    assert cinline.parse_segment(raw) == inline.parse_segment(raw)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=0x10FFFF), max_size=40).flatmap(
     lambda text: st.sampled_from(["", "\u00e9", "\u0100", "\U0001f600", "\ud800\x00\uffff\x0b"]).map(text.__add__)))
 def test_illegal_characters_both_ways(text: str) -> None:
-    assert compiled.illegal_chars(text) == document.illegal_chars(text)
+    assert cspans.illegal_chars(text) == document.illegal_chars(text)
 
 
 @settings(max_examples=400, deadline=None)
 @given(articles())
 def test_generated_articles_both_ways(case: tuple[str, list]) -> None:
-    assert list(compiled.scan_pairs(case[0])) == list(spans.scan_pairs(case[0]))
+    assert list(cspans.scan_pairs(case[0])) == list(spans.scan_pairs(case[0]))
 
 
 ARTICLE_NOISE = st.lists(st.one_of(NOISE, TRICKY, st.sampled_from([
@@ -161,7 +163,7 @@ ARTICLE_NOISE = st.lists(st.one_of(NOISE, TRICKY, st.sampled_from([
 @settings(max_examples=1500, deadline=None)
 @given(ARTICLE_NOISE)
 def test_generated_markup_both_ways(text: str) -> None:
-    assert list(compiled.scan_pairs(text)) == list(spans.scan_pairs(text))
+    assert list(cspans.scan_pairs(text)) == list(spans.scan_pairs(text))
 
 
 def _project_copy(dest: Path) -> Path:
@@ -188,7 +190,7 @@ def _not_built_lines(output: str) -> list[str]:
     return [line for line in output.splitlines() if "the compiled core is not built" in line]
 
 
-NOT_BUILT = "tmpipe 0.1.0 (core: pure Python: pipeline.extract.compiled is not built"
+NOT_BUILT = "tmpipe 0.1.0 (core: pure Python: pipeline.extract.cinline is not built"
 
 
 @pytest.mark.skipif(shutil.which("gcc") is None, reason="no C compiler")
@@ -205,7 +207,7 @@ def test_a_wheel_holds_the_core_or_says_it_does_not(cc: str, tmp_path: Path) -> 
     extensions = [name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".so")]
     said = _not_built_lines(built.stdout + built.stderr)
     if cc == "gcc":
-        assert extensions == [next(n for n in extensions if n.startswith("pipeline/extract/compiled."))]
+        assert sorted(name.split(".")[0] for name in extensions) == ["pipeline/extract/cinline", "pipeline/extract/cspans"]
         assert not said
     else:
         assert extensions == [] and len(said) == 1, said

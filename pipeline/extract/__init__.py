@@ -9,4 +9,4 @@ from .document import decode, extract_bytes, extract_file, scan_pairs
 
 __all__ = ["decode", "extract_bytes", "extract_file", "parse_segment", "scan_pairs"]
 
-parse_segment = twin(inline.parse_segment, "pipeline.extract.compiled")
+parse_segment = twin(inline.parse_segment, "pipeline.extract.cinline")

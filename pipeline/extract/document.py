@@ -28,7 +28,7 @@ from .spans import LineIndex
 
 __all__ = ["extract_file", "extract_bytes", "decode", "illegal_chars", "scan_pairs", "XML_ILLEGAL"]
 
-scan_pairs = twin(spans.scan_pairs, "pipeline.extract.compiled")
+scan_pairs = twin(spans.scan_pairs, "pipeline.extract.cspans")
 
 _META = {
     "translation_type": "ms.translationtype",
@@ -90,7 +90,7 @@ def illegal_chars(text: str) -> list[int]:
     return [match.start() for match in XML_ILLEGAL.finditer(text)]
 
 
-_illegal_chars = twin(illegal_chars, "pipeline.extract.compiled")
+_illegal_chars = twin(illegal_chars, "pipeline.extract.cspans")
 
 
 def _checks(text: str, pairs: list[Pair], lines: LineIndex) -> list[Anomaly]:
