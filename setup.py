@@ -54,7 +54,7 @@ def _extensions() -> list[Extension]:
                   define_macros=[("TMPIPE_SOURCE_SHA256", f'"{hashlib.sha256(path.read_bytes()).hexdigest()}"')])
         for path in sources
     ]
-    return cythonize(modules, build_dir="build/cython", quiet=True, language_level=3)
+    return cythonize(modules, build_dir="build/cython", quiet=True, language_level=3, include_path=[str(ROOT)])
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": BuildCore})

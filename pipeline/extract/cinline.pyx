@@ -13,6 +13,8 @@ from cpython.object cimport PyObject_GenericSetAttr, PyTypeObject
 from cpython.unicode cimport PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_KIND
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
 
+from pipeline.extract.ccommon cimport TMPIPE_SOURCE_SHA256, code_unit
+
 import dataclasses
 
 from pipeline.model import Code, Segment, Text
@@ -20,22 +22,8 @@ from pipeline.extract.inline import _EMPHASIS, _STANDALONE, _TAG_TYPE, _VOID
 
 __all__ = ["parse_segment", "model_fields"]
 
-#: Set by the build (setup.py) to the SHA-256 of this file, so ``pipeline.core`` can tell a
-#: compiled module built from another version of its source.
-cdef extern from *:
-    """
-    #ifndef TMPIPE_SOURCE_SHA256
-    #define TMPIPE_SOURCE_SHA256 ""
-    #endif
-    """
-    const char* TMPIPE_SOURCE_SHA256
-
+#: The SHA-256 of this file when it was built (see ccommon.pxd).
 SOURCE_SHA256 = TMPIPE_SOURCE_SHA256.decode("ascii")
-
-ctypedef fused code_unit:  # the three widths CPython stores a str in (PEP 393)
-    uint8_t
-    uint16_t
-    uint32_t
 
 
 # -- the model's objects --------------------------------------------------------------------

@@ -14,6 +14,8 @@ from cpython.object cimport PyObject_GenericSetAttr, PyTypeObject
 from cpython.unicode cimport PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_KIND
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
 
+from pipeline.extract.ccommon cimport TMPIPE_SOURCE_SHA256, code_unit
+
 from pipeline.model import Pair
 from pipeline.extract.cinline import model_fields, parse_segment
 from pipeline.extract.spans import (LineIndex, _malformed, _mismatch, _orphan_source, _quoted_twins,
@@ -21,22 +23,8 @@ from pipeline.extract.spans import (LineIndex, _malformed, _mismatch, _orphan_so
 
 __all__ = ["illegal_chars", "scan_pairs"]
 
-#: Set by the build (setup.py) to the SHA-256 of this file, so ``pipeline.core`` can tell a
-#: compiled module built from another version of its source.
-cdef extern from *:
-    """
-    #ifndef TMPIPE_SOURCE_SHA256
-    #define TMPIPE_SOURCE_SHA256 ""
-    #endif
-    """
-    const char* TMPIPE_SOURCE_SHA256
-
+#: The SHA-256 of this file when it was built (see ccommon.pxd).
 SOURCE_SHA256 = TMPIPE_SOURCE_SHA256.decode("ascii")
-
-ctypedef fused code_unit:  # the three widths CPython stores a str in (PEP 393)
-    uint8_t
-    uint16_t
-    uint32_t
 
 
 cdef str TTU = "data-ttu-id="
