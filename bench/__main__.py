@@ -14,15 +14,18 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from pipeline.core import PURE_ENV
+
 from .corpus import generate, seed_root, touch
 from .measure import Measurement, run
-from .report import RUNS, evaluate, render
+from .report import PROBES, RUNS, evaluate, render
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -33,8 +36,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
                                      epilog="Example: python -m bench --sizes 50,200")
     parser.add_argument("--sizes", default="50,200",
                         help="corpus sizes in MB, comma-separated; the first is 1x (default: 50,200)")
-    parser.add_argument("--only", default=",".join(RUNS),
-                        help=f"runs to do, comma-separated (default: {','.join(RUNS)})")
+    parser.add_argument("--only", default=",".join(RUNS + PROBES),
+                        help=f"runs to do, comma-separated (default: {','.join(RUNS + PROBES)})")
     parser.add_argument("--seed", type=Path, default=None,
                         help="folder of seed articles (default: ../shared/corpus-dev, else corpus/)")
     parser.add_argument("--workdir", type=Path, default=None,
@@ -77,6 +80,26 @@ def _compile() -> None:
         compileall.compile_dir(str(ROOT / package), quiet=1)
 
 
+def _core() -> str:
+    """The core tmpipe builds run on here, as ``tmpipe --version`` names it."""
+    done = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, cwd=ROOT)
+    line = done.stdout.strip()
+    return line.split("(core: ", 1)[1].rstrip(")") if "(core: " in line else f"unknown ({line or done.stderr[-200:]})"
+
+
+def _extraction(root: Path) -> dict[str, Any]:
+    """``bench.extraction`` on both cores, each in its own process: µs per pair in process."""
+    found = {}
+    for name, env in (("default", {}), ("pure", {PURE_ENV: "1"})):
+        done = subprocess.run([sys.executable, "-m", "bench.extraction", str(root)], capture_output=True, text=True,
+                              cwd=ROOT, env={**{k: v for k, v in os.environ.items() if k != PURE_ENV}, **env})
+        if done.returncode != 0:
+            print(f"bench: extraction ({name} core) exited {done.returncode}:\n{done.stderr[-2000:]}", file=sys.stderr)
+            continue
+        found[name] = json.loads(done.stdout)
+    return found
+
+
 def _bench_size(size: float, work: Path, only: list[str], args: argparse.Namespace,
                 formats: list[str], qa: list[str]) -> dict[str, Any]:
     corpus = generate(work / "corpus", size, args.seed)
@@ -91,6 +114,7 @@ def _bench_size(size: float, work: Path, only: list[str], args: argparse.Namespa
         "status-quo": [python, "-m", "bench.statusquo", str(corpus.root), str(work / "status-quo")],
         "tmpipe-j1": [*build, "-o", str(work / "out-j1"), "--jobs", "1"],
         "tmpipe-j2": [*build, "-o", str(work / "out-j2"), "--jobs", "2"],
+        "pure-j2": [*build, "-o", str(work / "out-pure"), "--jobs", "2"],
         "unchanged": [*build, "-o", str(work / "out-j2"), "--jobs", "2"],
         "incremental": [*build, "-o", str(work / "out-j2"), "--jobs", "2"],
         "one-locale": [*build, "-o", str(work / "out-j2"), "--jobs", "2"],
@@ -110,13 +134,16 @@ def _bench_size(size: float, work: Path, only: list[str], args: argparse.Namespa
             elif name == "one-locale":
                 changed_locale = touch(corpus.root, args.touch, locale="fr-FR")
         print(f"bench: {size:g} MB: {name} ...", file=sys.stderr, flush=True)
-        runs[name] = run(name, commands[name], work / f"{name}.log", cwd=ROOT)
+        runs[name] = run(name, commands[name], work / f"{name}.log", cwd=ROOT,
+                         env={PURE_ENV: "1"} if name == "pure-j2" else None)
         if runs[name].returncode != 0:
             tail = (work / f"{name}.log").read_text(errors="replace")[-2000:]
             print(f"bench: {name} exited {runs[name].returncode}:\n{tail}", file=sys.stderr)
             continue
         if name in ("floor", "status-quo"):
             counts[f"{name}_pairs"] = int((work / f"{name}.log").read_text().split()[-1])
+        elif name == "pure-j2":
+            counts["pure-j2_run"] = json.loads((work / "out-pure" / "manifest.json").read_text())["extraction"]["run"]
         elif name in ("tmpipe-j2", "unchanged", "incremental", "one-locale"):
             extraction = json.loads((work / "out-j2" / "manifest.json").read_text())["extraction"]
             if name == "tmpipe-j2":
@@ -124,8 +151,11 @@ def _bench_size(size: float, work: Path, only: list[str], args: argparse.Namespa
                               tmpipe_anomalies=extraction["anomalies"], tmpipe_run=extraction["run"])
             else:
                 counts[f"{name}_run"] = extraction["run"]
+    if "extraction" in only:
+        print(f"bench: {size:g} MB: extraction in process, each core ...", file=sys.stderr, flush=True)
     return {
         "size_mb": size,
+        "extraction": _extraction(corpus.root) if "extraction" in only else {},
         "corpus": {"files": corpus.files, "bytes": corpus.bytes, "seed": str(corpus.seed),
                    "copies": corpus.copies, "changed_files": len(changed),
                    "changed_files_one_locale": len(changed_locale)},
@@ -138,9 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     sizes = [float(s) for s in args.sizes.split(",") if s]
     only = [name for name in args.only.split(",") if name]
-    unknown = set(only) - set(RUNS)
+    unknown = set(only) - set(RUNS + PROBES)
     if unknown:
-        print(f"bench: unknown run(s) {', '.join(sorted(unknown))}; choose from: {', '.join(RUNS)}",
+        print(f"bench: unknown run(s) {', '.join(sorted(unknown))}; choose from: {', '.join(RUNS + PROBES)}",
               file=sys.stderr)
         return 2
     formats, qa = _formats(args.formats), _qa_options()
@@ -161,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "tool": "tmpipe-bench",
         "version": __version__,
+        "core": _core(),
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},

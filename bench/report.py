@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["RUNS", "TARGETS", "evaluate", "render"]
+__all__ = ["PROBES", "RUNS", "TARGETS", "evaluate", "render"]
 
-#: The runs, in the order they are made.  The last three rebuild ``tmpipe-j2``'s output: with nothing
-#: changed, after 1% of the articles changed across every locale, after 1% changed in fr-FR only.
-RUNS = ("floor", "status-quo", "tmpipe-j1", "tmpipe-j2", "unchanged", "incremental", "one-locale")
+#: The runs, in the order they are made.  ``pure-j2`` is ``tmpipe-j2`` on the pure-Python core
+#: (``TMPIPE_PURE=1``) into its own folder.  The last three rebuild ``tmpipe-j2``'s output: with
+#: nothing changed, after 1% of the articles changed across every locale, after 1% changed in fr-FR only.
+RUNS = ("floor", "status-quo", "tmpipe-j1", "tmpipe-j2", "pure-j2", "unchanged", "incremental", "one-locale")
+#: Measurements made in process rather than as a run: ``extraction`` (``bench/extraction.py``, each core).
+PROBES = ("extraction",)
 
 #: Issue 5's targets: name → (description, limit).
 TARGETS: dict[str, tuple[str, float]] = {
@@ -41,6 +44,10 @@ def evaluate(sizes: list[dict[str, Any]]) -> dict[str, Any]:
         size["ratios"] = {
             "tmpipe_j1_over_floor": _ratio(_wall(runs, "tmpipe-j1"), _wall(runs, "floor")),
             "tmpipe_j2_over_floor": _ratio(_wall(runs, "tmpipe-j2"), _wall(runs, "floor")),
+            "pure_j2_over_floor": _ratio(_wall(runs, "pure-j2"), _wall(runs, "floor")),
+            "extract_tm_over_floor": _ratio(size["counts"].get("tmpipe_run", {}).get("seconds"), _wall(runs, "floor")),
+            "pure_extract_tm_over_floor": _ratio(size["counts"].get("pure-j2_run", {}).get("seconds"),
+                                                 _wall(runs, "floor")),
             "status_quo_over_tmpipe_j1": _ratio(_wall(runs, "status-quo"), _wall(runs, "tmpipe-j1")),
             "status_quo_over_tmpipe_j2": _ratio(_wall(runs, "status-quo"), _wall(runs, "tmpipe-j2")),
             "incremental_over_full": _ratio(_wall(runs, "incremental"), _wall(runs, "tmpipe-j2")),
@@ -80,7 +87,8 @@ def render(report: dict[str, Any]) -> str:
     """The table printed at the end of a bench run."""
     lines = []
     machine = report["machine"]
-    lines.append(f"tmpipe bench {report['version']} · {machine['cpus']} CPUs · Python {machine['python']}"
+    lines.append(f"tmpipe bench {report['version']} · core {report.get('core', '?')}"
+                 f" · {machine['cpus']} CPUs · Python {machine['python']}"
                  f" · formats {','.join(report['options']['formats'])}"
                  f"{' · QA ' + ' '.join(report['options']['qa']) if report['options']['qa'] else ''}")
     header = (f"{'size':>8} {'run':<12} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'max1 MB':>8} {'rss+ MB':>8}"
@@ -105,17 +113,28 @@ def render(report: dict[str, Any]) -> str:
                 note = f"{size['corpus'].get('changed_files_one_locale', 0)} fr-FR files changed"
             elif name == "unchanged":
                 note = "nothing changed"
+            elif name == "pure-j2":
+                note = "tmpipe-j2 on the pure-Python core"
             lines.append(f"{label:>8} {name:<12} {run['wall_s']:>8.2f} {run['cpu_s']:>8.2f}"
                          f" {run['peak_rss_mb']:>8.1f} {run['maxrss_mb']:>8.1f} {run.get('tree_rss_mb', 0):>8.1f}"
                          f" {run['load_before']:>5.1f}  {note}")
         ratios = size["ratios"]
         lines.append(f"{'':>8} ratios: tmpipe/floor j1 {_fmt(ratios['tmpipe_j1_over_floor'], '.1f', 'x')}"
                      f", j2 {_fmt(ratios['tmpipe_j2_over_floor'], '.1f', 'x')}"
+                     f", pure j2 {_fmt(ratios['pure_j2_over_floor'], '.1f', 'x')}"
+                     f", extraction + TM commit j2 {_fmt(ratios['extract_tm_over_floor'], '.1f', 'x')}"
+                     f" (pure {_fmt(ratios['pure_extract_tm_over_floor'], '.1f', 'x')})"
                      f" · status-quo/tmpipe j1 {_fmt(ratios['status_quo_over_tmpipe_j1'], '.1f', 'x')}"
                      f", j2 {_fmt(ratios['status_quo_over_tmpipe_j2'], '.1f', 'x')}"
                      f" · rebuild/full: 1% {_fmt(ratios['incremental_over_full'], '.1%')}"
                      f", 1% of one locale {_fmt(ratios.get('one_locale_over_full'), '.1%')}"
                      f", nothing changed {_fmt(ratios.get('unchanged_over_full'), '.1%')}")
+        for probe in size.get("extraction", {}).values():
+            per_pair = probe["us_per_pair"]
+            lines.append(f"{'':>8} in process, µs/pair (CPU), core {probe['core']}: floor {per_pair['floor']:.2f}"
+                         f" · scan+codec {per_pair['scan']:.2f} · extract_bytes {per_pair['extract']:.2f}"
+                         f" ({per_pair['extract'] / per_pair['floor']:.1f}x floor)"
+                         f" · + doc_rows {per_pair['rows']:.2f} ({per_pair['rows'] / per_pair['floor']:.1f}x)")
     scaling = report["scaling"]
     if scaling:
         lines.append(f"scaling {scaling['size_ratio']:.2f}x corpus: peak RSS"

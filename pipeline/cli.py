@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, core
 from .build import DEFAULT_FORMATS, BuildOptions, build, export, extract_source, sources
 from .corpus import Selection
 from .engine import ENGINES, cpus_available
@@ -102,7 +102,7 @@ def qa_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="tmpipe")
+@click.version_option(__version__, prog_name="tmpipe", message=f"%(prog)s %(version)s (core: {core.describe()})")
 def main() -> None:
     """Translation memories, exports and QA from side-by-side localized Markdown."""
 

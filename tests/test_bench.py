@@ -9,6 +9,8 @@ from pathlib import Path
 
 from conftest import CORPUS, ROOT
 
+from pipeline import core
+
 RUN_FIELDS = {"name", "command", "returncode", "wall_s", "cpu_s", "user_s", "sys_s", "maxrss_mb",
               "tree_rss_mb", "tree_pss_mb", "peak_rss_mb", "load_before"}
 
@@ -22,13 +24,19 @@ def test_bench_writes_every_field(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     assert "tmpipe/floor" in done.stdout and "targets:" in done.stdout
     report = json.loads((results / "latest.json").read_text())
-    assert {"tool", "version", "created", "machine", "options", "sizes", "scaling", "targets"} <= set(report)
+    assert report["core"] == core.describe()  # the builds' subprocesses share this environment
+    assert {"tool", "version", "core", "created", "machine", "options", "sizes", "scaling", "targets"} <= set(report)
     assert [size["size_mb"] for size in report["sizes"]] == [0.05, 0.1]
     for size in report["sizes"]:
         assert size["corpus"]["bytes"] >= size["size_mb"] * 1e6
         assert size["corpus"]["changed_files"] >= 1
-        assert set(size["runs"]) == {"floor", "status-quo", "tmpipe-j1", "tmpipe-j2", "unchanged", "incremental",
-                                     "one-locale"}
+        assert set(size["runs"]) == {"floor", "status-quo", "tmpipe-j1", "tmpipe-j2", "pure-j2", "unchanged",
+                                     "incremental", "one-locale"}
+        cores = {name: probe["core"] for name, probe in size["extraction"].items()}
+        assert cores == {"default": report["core"], "pure": "pure Python: TMPIPE_PURE is set"}
+        for probe in size["extraction"].values():
+            assert probe["pairs"] == size["counts"]["floor_pairs"]
+            assert all(value > 0 for value in probe["us_per_pair"].values())
         for run in size["runs"].values():
             assert RUN_FIELDS <= set(run) and run["returncode"] == 0
             assert run["wall_s"] > 0 and run["peak_rss_mb"] > 0
@@ -37,7 +45,8 @@ def test_bench_writes_every_field(tmp_path: Path) -> None:
         assert size["counts"]["incremental_run"]["extracted"] == size["corpus"]["changed_files"]
         assert size["counts"]["unchanged_run"]["extracted"] == 0
         assert size["counts"]["one-locale_run"]["extracted"] == size["corpus"]["changed_files_one_locale"] >= 1
-        assert set(size["ratios"]) == {"tmpipe_j1_over_floor", "tmpipe_j2_over_floor", "status_quo_over_tmpipe_j1",
+        assert set(size["ratios"]) == {"tmpipe_j1_over_floor", "tmpipe_j2_over_floor", "pure_j2_over_floor",
+                                       "extract_tm_over_floor", "pure_extract_tm_over_floor", "status_quo_over_tmpipe_j1",
                                        "status_quo_over_tmpipe_j2", "incremental_over_full", "unchanged_over_full",
                                        "one_locale_over_full"}
         assert all(value is not None for value in size["ratios"].values())

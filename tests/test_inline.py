@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.inline import parse_segment
+from pipeline.extract import parse_segment  # the core in use: CI runs this suite on both
 from pipeline.model import Code, Text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "inline.txt"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.spans import scan_pairs
+from pipeline.extract import scan_pairs  # the core in use: CI runs this suite on both
 from pipeline.model import Anomaly, Pair
 
 FIXTURES = Path(__file__).parent / "fixtures" / "spans.txt"

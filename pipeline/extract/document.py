@@ -19,12 +19,16 @@ from collections import Counter
 from pathlib import Path, PurePosixPath
 
 from ..chars import XML_ILLEGAL
+from ..core import twin
 from ..locales import is_tag, locale_from_path, normalize_tag
 from ..model import NO_LOCALE, OWN_LOCALE, SOURCE_LOCALE, Anomaly, Document, DocumentMeta, Pair
+from . import spans
 from .frontmatter import read_front_matter
-from .spans import LineIndex, scan_pairs
+from .spans import LineIndex
 
-__all__ = ["extract_file", "extract_bytes", "decode", "path_locale"]
+__all__ = ["extract_file", "extract_bytes", "decode", "illegal_chars", "path_locale", "scan_pairs"]
+
+scan_pairs = twin(spans.scan_pairs, "pipeline.extract.cspans")
 
 _META = {
     "translation_type": "ms.translationtype",
@@ -79,16 +83,24 @@ def decode(data: bytes) -> tuple[str | None, list[Anomaly]]:
                               data[max(0, exc.start - 30):exc.start + 30].decode("utf-8", "replace"))]
 
 
+def illegal_chars(text: str) -> list[int]:
+    """Offsets of the characters of ``text`` that XML 1.0 forbids (``XML_ILLEGAL``)."""
+    return [match.start() for match in XML_ILLEGAL.finditer(text)]
+
+
+_illegal_chars = twin(illegal_chars, "pipeline.extract.cspans")
+
+
 def _checks(text: str, pairs: list[Pair], lines: LineIndex) -> list[Anomaly]:
     """Findings that do not stop a pair from being extracted (``ttu=0``)."""
     found = []
     reported: set[int] = set()
-    for match in XML_ILLEGAL.finditer(text):
-        line = lines.line(match.start())
+    for offset in _illegal_chars(text):
+        line = lines.line(offset)
         if line not in reported:
             reported.add(line)
-            found.append(Anomaly("illegal-char", line, f"character U+{ord(match.group()):04X} is not allowed"
-                                 " in XML; exports replace it with U+FFFD", repr(match.group())))
+            found.append(Anomaly("illegal-char", line, f"character U+{ord(text[offset]):04X} is not allowed"
+                                 " in XML; exports replace it with U+FFFD", repr(text[offset])))
     duplicates = Counter(p.id for p in pairs)
     for pair in pairs:
         if duplicates[pair.id] > 1:

@@ -23,13 +23,15 @@ from ..model import Code, Run, Segment, Text
 
 __all__ = ["parse_segment"]
 
+# Keywords match in any ASCII case (``[!INCLUDE``); tag names are ASCII.  Not re.IGNORECASE, whose
+# Unicode folding also reads "ı", "ſ" or the Kelvin sign as letters of a keyword or tag name.
 _TOKEN = re.compile(
     r"""
      (?P<esc>\\[!-/:-@\[-`{-~])
     |(?P<code>(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`))
-    |(?P<xref><xref:[^>\s]+>)
-    |(?P<include>\[!include\s*\[[^\]\n]*\]\([^)\n]*\)\])
-    |(?P<autolink><(?:https?|mailto|ftp):[^>\s]+>)
+    |(?P<xref><(?ai:xref):[^>\s]+>)
+    |(?P<include>\[!(?ai:include)\s*\[[^\]\n]*\]\([^)\n]*\)\])
+    |(?P<autolink><(?ai:https?|mailto|ftp):[^>\s]+>)
     |(?P<comment><!--.*?-->)
     |(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)
     |(?P<imgopen>!\[)
@@ -38,7 +40,7 @@ _TOKEN = re.compile(
     |(?P<close>\])
     |(?P<delim>\*+|_+)
     """,
-    re.VERBOSE | re.DOTALL | re.IGNORECASE,
+    re.VERBOSE | re.DOTALL,
 )
 #: The first characters of every ``_TOKEN`` alternative: text without them holds no markup.
 _START = re.compile(r"[\\`<*_\[\]!]")

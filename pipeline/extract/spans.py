@@ -140,12 +140,18 @@ def scan_pairs(text: str, lines: LineIndex | None = None) -> Iterator[Union[Pair
         if twin_at is not None:
             claimed.add(twin_at)
         elif isinstance(item, Anomaly) and item.kind in ("broken-quote", "swallowed"):
-            # the twins of quote-broken markup: written with &quot; too, or carrying the same id
-            claimed.update(m.start() for m in _STU.finditer(text, pos, limit)
-                           if text.startswith("&quot;", m.end()) or _BROKEN_STU.match(text, m.start())
-                           or (item.id and text.startswith(f'"{item.id}"', m.end())))
+            claimed.update(_quoted_twins(text, pos, limit, item.id))
         yield item
     yield from _orphan_sources(text, claimed, lines)
+
+
+def _quoted_twins(text: str, pos: int, limit: int, seg_id: str | None) -> Iterator[int]:
+    """The ``data-stu-id`` offsets of quote-broken markup's twins: written with &quot; too, or
+    carrying the same id."""
+    for match in _STU.finditer(text, pos, limit):
+        if (text.startswith("&quot;", match.end()) or _BROKEN_STU.match(text, match.start())
+                or (seg_id and text.startswith(f'"{seg_id}"', match.end()))):
+            yield match.start()
 
 
 def _read_pair(text: str, pos: int, limit: int,
@@ -155,19 +161,16 @@ def _read_pair(text: str, pos: int, limit: int,
     opening = _OPEN.match(text, pos - 6) if pos >= 6 else None
     twin = _TWIN.search(text, opening.end(), limit) if opening else None
     if opening is None or twin is None:
-        kind, message, seg_id = _classify(text, pos, limit)
-        return Anomaly(kind, line, message, _snippet(text, pos), seg_id, ttu=1), None
+        return _malformed(text, pos, limit, line), None
     twin_at = twin.start(1) - len('data-stu-id="')
     seg_id, twin_id = opening.group(1), twin.group(1)
     if twin_id != seg_id:
-        return Anomaly("id-mismatch", line, f"target id {seg_id} has source twin {twin_id}",
-                       _snippet(text, pos), seg_id, ttu=1), twin_at
+        return _mismatch(text, pos, line, seg_id, twin_id), twin_at
     target_raw = text[opening.end():twin.start()]
     excess, _ = _balance(target_raw)
     end = _source_end(text, twin.end(), limit, excess)
     if end is None:
-        return Anomaly("unterminated", line, "source span is never closed by </span></span>",
-                       _snippet(text, pos), seg_id, ttu=1), twin_at
+        return _unterminated(text, pos, line, seg_id), twin_at
     return Pair(
         id=seg_id,
         source=parse_segment(text[twin.end():end]),
@@ -177,9 +180,27 @@ def _read_pair(text: str, pos: int, limit: int,
     ), twin_at
 
 
+def _malformed(text: str, pos: int, limit: int, line: int) -> Anomaly:
+    kind, message, seg_id = _classify(text, pos, limit)
+    return Anomaly(kind, line, message, _snippet(text, pos), seg_id, ttu=1)
+
+
+def _mismatch(text: str, pos: int, line: int, seg_id: str, twin_id: str) -> Anomaly:
+    return Anomaly("id-mismatch", line, f"target id {seg_id} has source twin {twin_id}", _snippet(text, pos),
+                   seg_id, ttu=1)
+
+
+def _unterminated(text: str, pos: int, line: int, seg_id: str) -> Anomaly:
+    return Anomaly("unterminated", line, "source span is never closed by </span></span>", _snippet(text, pos),
+                   seg_id, ttu=1)
+
+
 def _orphan_sources(text: str, claimed: set[int], lines: LineIndex) -> Iterator[Anomaly]:
     """Source spans (``data-stu-id``) that belong to no pair or anomaly."""
     for match in _STU.finditer(text):
         if match.start() not in claimed:
-            yield Anomaly("orphan-source", lines.line(match.start()), "source span has no target span",
-                          _snippet(text, match.start()), None, ttu=0)
+            yield _orphan_source(text, match.start(), lines)
+
+
+def _orphan_source(text: str, at: int, lines: LineIndex) -> Anomaly:
+    return Anomaly("orphan-source", lines.line(at), "source span has no target span", _snippet(text, at), None, ttu=0)
