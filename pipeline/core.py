@@ -27,7 +27,7 @@ from typing import TypeVar
 __all__ = ["MODULES", "PURE_ENV", "compiled", "describe", "twin"]
 
 #: The compiled modules.
-MODULES = ("pipeline.extract.cinline", "pipeline.extract.cspans")
+MODULES = ("pipeline.extract.cinline", "pipeline.extract.cspans", "pipeline.store.ccodec")
 #: Set to force the pure-Python core (tests of both cores, comparisons, a suspected core bug).
 PURE_ENV = "TMPIPE_PURE"
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
-from typing import Any
 
 from ..rows import AnomalyRow, FileRow, LengthRow, Located, OccurrenceRow, QaUnit, QaUnitKey, SourceUse, VariantRow
+from ..core import twin
 from . import codec
 from .read import OCCURRENCE, Reader, occurrence_rows
 
 __all__ = ["QaQueries"]
 
 #: A unit as segment checks see it (:meth:`QaQueries.qa_units`).
-_QA_UNIT = ("SELECT key, id, target_locale, source_locale, source_raw, source_codes, target_raw, target_codes,"
-            " source_text, target_text FROM units")
+_QA_UNIT = f"SELECT {codec.QA_UNIT_COLUMNS} FROM units"
 #: The units that occur in a locale's articles.
 _OF_LOCALE = "SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_id WHERE f.locale = ?"
 #: What the length-ratio check weighs: units that occur, with a long enough source and a target.
@@ -23,13 +22,15 @@ _OF_LOCALE = "SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_
 _RATIO = "CAST(length(target_text) AS REAL) / length(source_text)"
 _MEASURED = "repetitions > 0 AND length(source_text) >= ? AND length(target_text) > 0"
 
+qa_unit_rows = twin(codec.qa_unit_rows, "pipeline.store.ccodec")
+
 
 class QaQueries(Reader):
     """The store's QA queries (a mixin of :class:`~pipeline.store.Store`)."""
 
     def qa_units(self, locale: str) -> Iterator[QaUnit]:
         """Each unit that occurs in ``locale``'s articles, once: what segment checks look at."""
-        return self._qa_units(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE})", (locale,)))
+        return qa_unit_rows(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE})", (locale,)))
 
     def qa_unit_keys(self, locale: str) -> Iterator[QaUnitKey]:
         """:meth:`qa_units`, the same units in the same order, without their decoded sides."""
@@ -40,15 +41,8 @@ class QaQueries(Reader):
     def qa_units_by_id(self, ids: list[int]) -> Iterator[QaUnit]:
         """The units with these ids (in any order)."""
         for at in range(0, len(ids), 500):
-            yield from self._qa_units(self.db.execute(
+            yield from qa_unit_rows(self.db.execute(
                 f"{_QA_UNIT} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids[at:at + 500]),)))
-
-    def _qa_units(self, rows: Iterable[Any]) -> Iterator[QaUnit]:
-        decode = codec.decode
-        for key, unit_id, locale, source_locale, source_raw, source_codes, target_raw, target_codes, source_text, \
-                target_text in rows:
-            yield QaUnit(key, unit_id, locale, source_locale, source_raw, target_raw, source_text, target_text,
-                         decode(source_raw, source_codes), decode(target_raw, target_codes))
 
     def qa_short_source_uses(self, max_chars: int) -> Iterator[SourceUse]:
         """For every source text of at most ``max_chars`` characters that some occurring unit
@@ -76,7 +70,7 @@ class QaQueries(Reader):
 
     def qa_segments_by_key(self) -> Iterator[OccurrenceRow]:
         """Every occurrence ordered by ``(file, id, position)``, for merging with another TM."""
-        return occurrence_rows(self._rows(f"{OCCURRENCE} ORDER BY f.path, o.seg_id, o.seq"))
+        return occurrence_rows(self._rows(f"{OCCURRENCE} ORDER BY f.path, o.seg_id, o.seq"), self._article)
 
     def anomalies(self) -> Iterator[AnomalyRow]:
         """Every anomaly, by file and line."""
