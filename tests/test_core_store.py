@@ -5,6 +5,7 @@ fixtures and the dev corpus, and for generated segments and codes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,15 +14,14 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS
 from support.builds import EDGE_CORPUS
-from support.synthetic import make_store
+from support.tms import KINDS, stores
 from test_core import SEGMENTS_TRICKY
 
 from pipeline import core
-from pipeline.build import extract_corpus
 from pipeline.extract import inline
 from pipeline.extract.document import extract_bytes
 from pipeline.model import Code, Pair, Segment, Text
-from pipeline.store import Store, codec, open_store, read
+from pipeline.store import Store, codec, read
 from pipeline.store.qa import _QA_UNIT
 
 ccodec = pytest.importorskip("pipeline.store.ccodec", reason="the compiled core is not built")
@@ -34,28 +34,9 @@ def test_the_store_uses_the_core_in_use() -> None:
         assert getattr(module, name) is expected, name
 
 
-def _tm(path: Path, *corpora: Path) -> Store:
-    store = open_store(path)
-    extract_corpus(list(corpora), store)
-    store.commit()
-    return store
-
-
-@pytest.fixture(scope="module", params=["corpus", "edge", "synthetic", pytest.param("dev", marks=pytest.mark.shared)])
-def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """A TM of the project's articles, of the export fixtures, of hand-made pairs no article holds,
-    or of the dev corpus."""
-    path = tmp_path_factory.mktemp("tm") / "tm.sqlite"
-    if request.param == "synthetic":
-        made = make_store(path, [
-            ("fr-FR/odd.md", "fr-FR", "MT", [("a-1", "Bad \x01 char **x**", "Mauvais \x0b **x**"), ("a-2", "", ""),
-                                            ("a-3", "`a\"b\\\\c`", "`a\"b\\\\c`"),
-                                            ("a-4", "&amp; &lt;b&gt; <b>x</b>", "&amp; <b>x</b>")])])
-    else:
-        root = {"corpus": CORPUS, "edge": EDGE_CORPUS}.get(request.param) or request.getfixturevalue("dev_corpus")
-        made = _tm(path, root)
-    yield made
-    made.close()
+@pytest.fixture(scope="module", params=KINDS)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    yield from stores(request, tmp_path_factory)
 
 
 def _queries(store: Store) -> list[tuple[str, str, tuple[object, ...]]]:
