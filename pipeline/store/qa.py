@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from typing import Any
 
-from ..rows import AnomalyRow, FileRow, LengthRow, Located, OccurrenceRow, QaUnit, QaUnitKey, SourceUse, VariantRow
+from ..rows import AnomalyRow, ArticleKey, FileRow, LengthRow, Located, OccurrenceRow, QaUnit, SourceUse, VariantRow
 from . import codec
 from .read import OCCURRENCE, Reader, occurrence_rows
 
@@ -18,6 +18,8 @@ _QA_UNIT = ("SELECT key, id, target_locale, source_locale, source_raw, source_co
             " source_text, target_text FROM units")
 #: The units that occur in a locale's articles.
 _OF_LOCALE = "SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_id WHERE f.locale = ?"
+#: Restricts a query on ``files f`` to the paths of a JSON list.
+_IN_PATHS = " AND f.path IN (SELECT value FROM json_each(?))"
 #: What the length-ratio check weighs: units that occur, with a long enough source and a target.
 #: The ratio must stay the expression of the ``units_by_length_ratio`` index (:mod:`.schema`).
 _RATIO = "CAST(length(target_text) AS REAL) / length(source_text)"
@@ -27,21 +29,23 @@ _MEASURED = "repetitions > 0 AND length(source_text) >= ? AND length(target_text
 class QaQueries(Reader):
     """The store's QA queries (a mixin of :class:`~pipeline.store.Store`)."""
 
-    def qa_units(self, locale: str) -> Iterator[QaUnit]:
-        """Each unit that occurs in ``locale``'s articles, once: what segment checks look at."""
-        return self._qa_units(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE})", (locale,)))
+    def qa_articles(self, locale: str) -> Iterator[ArticleKey]:
+        """The articles of ``locale`` that have pairs, in path order."""
+        for row in self._rows("SELECT f.path, f.sha256 FROM files f WHERE f.locale = ? AND EXISTS"
+                              " (SELECT 1 FROM occurrences o WHERE o.file_id = f.id) ORDER BY f.path", (locale,)):
+            yield ArticleKey(*row)
 
-    def qa_unit_keys(self, locale: str) -> Iterator[QaUnitKey]:
-        """:meth:`qa_units`, the same units in the same order, without their decoded sides."""
-        for row in self._rows("SELECT key, id, source_raw, target_raw, source_text FROM units"
-                              f" WHERE id IN ({_OF_LOCALE})", (locale,)):
-            yield QaUnitKey(*row)
+    def qa_units(self, locale: str, paths: list[str] | None = None) -> Iterator[QaUnit]:
+        """Each unit that occurs in ``locale``'s articles (only in ``paths``, when given), once: what
+        segment checks look at."""
+        return self._qa_units(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE}{_IN_PATHS if paths else ''})",
+                                         (locale, json.dumps(paths)) if paths else (locale,)))
 
-    def qa_units_by_id(self, ids: list[int]) -> Iterator[QaUnit]:
-        """The units with these ids (in any order)."""
-        for at in range(0, len(ids), 500):
-            yield from self._qa_units(self.db.execute(
-                f"{_QA_UNIT} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids[at:at + 500]),)))
+    def qa_unit_count(self, locale: str, paths: list[str] | None = None) -> int:
+        """How many units :meth:`qa_units` gives."""
+        return int(self.db.execute(f"SELECT COUNT(DISTINCT o.unit_id) FROM occurrences o JOIN files f ON f.id = o.file_id"
+                                   f" WHERE f.locale = ?{_IN_PATHS if paths else ''}",
+                                   (locale, json.dumps(paths)) if paths else (locale,)).fetchone()[0])
 
     def _qa_units(self, rows: Iterable[Any]) -> Iterator[QaUnit]:
         decode = codec.decode
@@ -61,11 +65,11 @@ class QaQueries(Reader):
                 (max_chars,)):
             yield SourceUse(*row)
 
-    def qa_occurrences(self, locale: str) -> Iterator[Located]:
-        """Where ``locale``'s units occur, in corpus order (path, then position)."""
+    def qa_occurrences(self, locale: str, paths: list[str] | None = None) -> Iterator[Located]:
+        """Where ``locale``'s units occur (in ``paths``, when given), in corpus order (path, then position)."""
         for row in self._rows("SELECT f.path, o.line, o.seg_id, o.unit_id FROM files f"
-                              " JOIN occurrences o ON o.file_id = f.id WHERE f.locale = ? ORDER BY f.path, o.seq",
-                              (locale,)):
+                              f" JOIN occurrences o ON o.file_id = f.id WHERE f.locale = ?{_IN_PATHS if paths else ''}"
+                              " ORDER BY f.path, o.seq", (locale, json.dumps(paths)) if paths else (locale,)):
             yield Located(*row)
 
     def qa_files(self) -> Iterator[FileRow]:
