@@ -1,16 +1,13 @@
 """Writing a format's files from the TM: the rows each part needs, read and handed to the format.
 
 For each :class:`~pipeline.export.registry.Document`, every article of its locale pairs is a
-part.  A part's key digests what its rows are made of, read from the TM without their texts
-(an article's content hash and the units of its occurrences; or the units it shows first,
-with their keys and counts), so a part whose key is unchanged is copied from the previous
-file (:mod:`.fragments`) and only the others' rows are read and rendered.  Documents over the
+part (:mod:`.parts`): a part whose key is unchanged is copied from the previous file
+(:mod:`.fragments`) and only the others' rows are read and rendered.  Documents over the
 same rows (TMX's main and MT-only files) are written in one pass.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 from itertools import groupby
@@ -25,6 +22,7 @@ from ..output import Output, Rendered
 from ..rows import UnitRow
 from ..store import Store
 from .fragments import Fragments, layout
+from .parts import digest, part_keys, part_rows
 from .tables import write_table
 
 __all__ = ["write_format"]
@@ -45,29 +43,6 @@ def write_format(fmt: Format, store: Store, out: Path, ctx: DocumentContext) -> 
         elif isinstance(file, Table):
             entries[at] = write_table(file, store, out, ctx.signature)
     return [output for at in sorted(entries) for output in entries[at]]
-
-
-def _digest(*parts: Any) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def _part_keys(store: Store, shape: str, target: str, source: str | None) -> Iterator[tuple[str, str]]:
-    """``(article path, part key)`` of each part over one locale pair, in order."""
-    if shape == "articles":
-        for stamp in store.article_stamps(target, source):
-            yield stamp.path, _digest(stamp.sha256, stamp.unit_ids)
-        return
-    assert source is not None
-    for path, group in groupby(store.unit_stamps(source, target), key=lambda stamp: stamp.path):
-        stamps = list(group)
-        yield path, _digest(stamps[0].sha256, [(s.seq, s.key, s.repetitions, s.mt_repetitions, s.id) for s in stamps])
-
-
-def _rows(store: Store, shape: str, target: str, source: str | None, paths: list[str]) -> Iterator[list[Any]]:
-    if shape == "articles":
-        return store.article_occurrences(target, paths, source)
-    assert source is not None
-    return store.article_units(source, target, paths)
 
 
 def _colliding(store: Store, keyed: Callable[[str, str], int], target: str,
@@ -97,10 +72,10 @@ def _write_documents(name: str, documents: list[Document[Any]], store: Store, ou
             frag.write(doc.head)
         for target, source in pairs:
             colliding = _colliding(store, keyed, target, source) if keyed is not None else {}
-            plan = [(path, f"{key}:{_digest(sorted(colliding[path]))}" if path in colliding else key)
-                    for path, key in _part_keys(store, shape, target, source)]
+            plan = [(part.path, f"{part.key}:{digest(sorted(colliding[part.path]))}"
+                     if part.path in colliding else part.key) for part in part_keys(store, shape, target, source)]
             stale = {path for path, key in plan if not all(frag.holds(path, key) for frag in files)}
-            rows = _rows(store, shape, target, source, sorted(stale))
+            rows = part_rows(store, shape, target, source, sorted(stale))
             progress.expect(len(plan))
             for path, key in plan:
                 progress.advance()

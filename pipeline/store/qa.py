@@ -9,7 +9,7 @@ from typing import Any
 
 from ..rows import AnomalyRow, ArticleKey, FileRow, LengthRow, Located, OccurrenceRow, QaUnit, SourceUse, VariantRow
 from . import codec
-from .read import OCCURRENCE, Reader, occurrence_rows
+from .read import IN_PATHS, OCCURRENCE, Reader, occurrence_rows
 
 __all__ = ["QaQueries"]
 
@@ -18,8 +18,6 @@ _QA_UNIT = ("SELECT key, id, target_locale, source_locale, source_raw, source_co
             " source_text, target_text FROM units")
 #: The units that occur in a locale's articles.
 _OF_LOCALE = "SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_id WHERE f.locale = ?"
-#: Restricts a query on ``files f`` to the paths of a JSON list.
-_IN_PATHS = " AND f.path IN (SELECT value FROM json_each(?))"
 #: What the length-ratio check weighs: units that occur, with a long enough source and a target.
 #: The ratio must stay the expression of the ``units_by_length_ratio`` index (:mod:`.schema`).
 _RATIO = "CAST(length(target_text) AS REAL) / length(source_text)"
@@ -38,13 +36,13 @@ class QaQueries(Reader):
     def qa_units(self, locale: str, paths: list[str] | None = None) -> Iterator[QaUnit]:
         """Each unit that occurs in ``locale``'s articles (only in ``paths``, when given), once: what
         segment checks look at."""
-        return self._qa_units(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE}{_IN_PATHS if paths else ''})",
+        return self._qa_units(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE}{IN_PATHS if paths else ''})",
                                          (locale, json.dumps(paths)) if paths else (locale,)))
 
     def qa_unit_count(self, locale: str, paths: list[str] | None = None) -> int:
         """How many units :meth:`qa_units` gives."""
         return int(self.db.execute(f"SELECT COUNT(DISTINCT o.unit_id) FROM occurrences o JOIN files f ON f.id = o.file_id"
-                                   f" WHERE f.locale = ?{_IN_PATHS if paths else ''}",
+                                   f" WHERE f.locale = ?{IN_PATHS if paths else ''}",
                                    (locale, json.dumps(paths)) if paths else (locale,)).fetchone()[0])
 
     def _qa_units(self, rows: Iterable[Any]) -> Iterator[QaUnit]:
@@ -68,7 +66,7 @@ class QaQueries(Reader):
     def qa_occurrences(self, locale: str, paths: list[str] | None = None) -> Iterator[Located]:
         """Where ``locale``'s units occur (in ``paths``, when given), in corpus order (path, then position)."""
         for row in self._rows("SELECT f.path, o.line, o.seg_id, o.unit_id FROM files f"
-                              f" JOIN occurrences o ON o.file_id = f.id WHERE f.locale = ?{_IN_PATHS if paths else ''}"
+                              f" JOIN occurrences o ON o.file_id = f.id WHERE f.locale = ?{IN_PATHS if paths else ''}"
                               " ORDER BY f.path, o.seq", (locale, json.dumps(paths)) if paths else (locale,)):
             yield Located(*row)
 

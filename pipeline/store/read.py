@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 from ..rows import ArticleRow, ArticleStamp, OccurrenceKey, OccurrenceRow, UnitRow, UnitStamp
 from . import codec
 
-__all__ = ["OCCURRENCE", "Reader", "occurrence_rows"]
+__all__ = ["IN_PATHS", "OCCURRENCE", "Reader", "occurrence_rows"]
 
 #: An occurrence with its article and unit (the columns :func:`occurrence_rows` reads).
 OCCURRENCE = (
@@ -28,6 +29,9 @@ _UNIT = (
     "SELECT u.id, u.key, u.source_locale, u.target_locale, u.source_raw, u.source_codes, u.target_raw,"
     " u.target_codes, u.repetitions, u.mt_repetitions, f.id, f.path, f.locale, f.source_locale, f.sha256,"
     " f.translation_type, f.source_commit, f.locfileid, f.lasthandoff, o.seg_id, o.line, o.origin, o.score")
+#: Restricts a query on ``files f`` to the paths of a JSON list (read in path order, by the
+#: list's own index: as fast as a scan of the locale, when every path is on the list).
+IN_PATHS = " AND f.path IN (SELECT value FROM json_each(?))"
 _UNIT_FROM = " FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id"
 #: One article's units by their first occurrences there (``units_by_first``).
 _UNIT_OF_ARTICLE = (" FROM files f CROSS JOIN occurrences o ON o.file_id = f.id"
@@ -67,10 +71,19 @@ def _units(rows: Any) -> Iterator[UnitRow]:
 Row = TypeVar("Row", OccurrenceRow, UnitRow)
 
 
-def _by_article(rows: Iterator[Row]) -> Iterator[list[Row]]:
-    """Rows grouped by their ``article`` (consecutive rows of one article)."""
-    for _, group in itertools.groupby(rows, key=lambda row: row.article.path):
-        yield list(group)
+def _by_article(paths: list[str], read: Callable[[str], Iterator[Row]]) -> Iterator[list[Row]]:
+    """The rows of each article of ``paths``, in path order (an empty list for one without
+    rows), from one query: ``read`` is given the paths as a JSON list (:data:`IN_PATHS`)."""
+    wanted = sorted(set(paths))
+    groups = itertools.groupby(read(json.dumps(wanted)), key=lambda row: row.article.path)
+    path, group = next(groups, (None, None))
+    for each in wanted:
+        if each == path:
+            assert group is not None
+            yield list(group)
+            path, group = next(groups, (None, None))
+        else:
+            yield []
 
 
 class Reader:
@@ -114,11 +127,6 @@ class Reader:
         """``{target locale: pairs}`` (occurrences of units)."""
         return dict(self.db.execute(
             "SELECT f.locale, COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id GROUP BY 1"))
-
-    def article_count(self, locale: str) -> int:
-        """How many articles the locale has."""
-        (articles,) = self.db.execute("SELECT COUNT(*) FROM files WHERE locale = ?", (locale,)).fetchone()
-        return int(articles)
 
     #: The per-locale and total counts of :meth:`summary`.
     SUMMARY_COUNTS = ("files", "occurrences", "pairs", "anomalies", "occurrences_in_anomalies", "units", "mt_units")
@@ -199,9 +207,10 @@ class Reader:
     def article_occurrences(self, target_locale: str, paths: list[str],
                             source_locale: str | None = None) -> Iterator[list[OccurrenceRow]]:
         """The occurrences of each article in ``paths`` (one list per article, in path order)."""
-        return self._by_article(target_locale, paths, lambda: self.segments(target_locale, source_locale),
-                                lambda path: occurrence_rows(self.db.execute(
-                                    f"{OCCURRENCE} WHERE f.path = ? ORDER BY o.seq", (path,))))
+        where, args = ("f.locale = ?", [target_locale]) if source_locale is None else \
+            ("f.locale = ? AND f.source_locale = ?", [target_locale, source_locale])
+        return _by_article(paths, lambda chosen: occurrence_rows(self._rows(
+            f"{OCCURRENCE} WHERE {where}{IN_PATHS} ORDER BY f.path, o.seq", (*args, chosen))))
 
     def segments(self, target_locale: str | None = None, source_locale: str | None = None) -> Iterator[OccurrenceRow]:
         """Every occurrence (of one locale, and source locale) in corpus order: locale, path, position.
@@ -233,20 +242,6 @@ class Reader:
 
     def article_units(self, source_locale: str, target_locale: str, paths: list[str]) -> Iterator[list[UnitRow]]:
         """The units first seen in each article of ``paths`` (one list per article, in path order)."""
-        return self._by_article(target_locale, paths, lambda: self.units(source_locale, target_locale),
-                                lambda path: _units(self.db.execute(
-                                    f"{_UNIT}{_UNIT_OF_ARTICLE} WHERE f.path = ? ORDER BY o.seq",
-                                    (source_locale, target_locale, path))))
-
-    def _by_article(self, target_locale: str, paths: list[str], every: Callable[[], Iterator[Row]],
-                    one: Callable[[str], Iterator[Row]]) -> Iterator[list[Row]]:
-        """The rows of each article in ``paths``: when many are wanted, the locale's rows are read in
-        one pass (``every``), the others skipped; when few, each article is looked up (``one``)."""
-        wanted = set(paths)
-        if len(wanted) * 8 > self.article_count(target_locale):
-            for rows in _by_article(every()):
-                if rows[0].article.path in wanted:
-                    yield rows
-            return
-        for path in sorted(wanted):
-            yield list(one(path))
+        return _by_article(paths, lambda chosen: _units(self._rows(
+            f"{_UNIT}{_UNIT_OF_ARTICLE} WHERE f.locale = ?{IN_PATHS} ORDER BY f.path, o.seq",
+            (source_locale, target_locale, target_locale, chosen))))
