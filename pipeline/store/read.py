@@ -71,6 +71,13 @@ def _units(rows: Any) -> Iterator[UnitRow]:
 Row = TypeVar("Row", OccurrenceRow, UnitRow)
 
 
+def _of_locale(target_locale: str, source_locale: str | None) -> tuple[str, tuple[str, ...]]:
+    """The condition on ``files f`` of a locale's articles (and source locale)."""
+    if source_locale is None:
+        return "f.locale = ?", (target_locale,)
+    return "f.locale = ? AND f.source_locale = ?", (target_locale, source_locale)
+
+
 def _by_article(paths: list[str], read: Callable[[str], Iterator[Row]]) -> Iterator[list[Row]]:
     """The rows of each article of ``paths``, in path order (an empty list for one without
     rows), from one query: ``read`` is given the paths as a JSON list (:data:`IN_PATHS`)."""
@@ -195,10 +202,19 @@ class Reader:
         for (path, sha), group in itertools.groupby(rows, key=lambda row: row[:2]):
             yield ArticleStamp(path, sha, [row[2] for row in group])
 
-    def occurrence_keys(self, target_locale: str, source_locale: str | None = None) -> Iterator[OccurrenceKey]:
-        """The segment id and source of every occurrence, in :meth:`segments` order (no decoding)."""
-        where, args = ("f.locale = ?", (target_locale,)) if source_locale is None else \
-            ("f.locale = ? AND f.source_locale = ?", (target_locale, source_locale))
+    def segment_ids(self, target_locale: str, source_locale: str | None = None) -> Iterator[tuple[str, int]]:
+        """Each segment id of the locale's occurrences, with how many occurrences have it."""
+        where, args = _of_locale(target_locale, source_locale)
+        return self._rows(f"SELECT o.seg_id, COUNT(*) FROM files f JOIN occurrences o ON o.file_id = f.id"
+                          f" WHERE {where} GROUP BY o.seg_id", args)
+
+    def occurrence_keys(self, target_locale: str, source_locale: str | None = None,
+                        seg_ids: list[str] | None = None) -> Iterator[OccurrenceKey]:
+        """The segment id and source of every occurrence (with one of ``seg_ids``, when given), in
+        :meth:`segments` order (no decoding)."""
+        where, args = _of_locale(target_locale, source_locale)
+        if seg_ids is not None:
+            where, args = f"{where} AND o.seg_id IN (SELECT value FROM json_each(?))", (*args, json.dumps(seg_ids))
         for row in self._rows(f"SELECT f.path, o.seg_id, u.source_raw FROM files f JOIN occurrences o"
                               f" ON o.file_id = f.id JOIN units u ON u.id = o.unit_id WHERE {where}"
                               f" ORDER BY f.path, o.seq", args):
