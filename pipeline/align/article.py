@@ -20,6 +20,7 @@ import dataclasses
 import difflib
 import hashlib
 import math
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,12 +30,14 @@ from ..model import Anomaly, Pair
 from .blocks import Block, blocks
 from .gale import Bead, align, length_probability
 from .score import anchors, pair_score, visible_length
-from .sentences import spaced_units
 from .units import Piece, pieces, units
 
 __all__ = ["align_texts", "Side"]
 
 _SNIPPET = 120
+#: An include that starts a unit, written ``[!INCLUDE[…](…)]`` (Microsoft's tools read the form
+#: with a space after ``INCLUDE`` as text): outside the pair when both sides start with it.
+_LEADING_INCLUDE = re.compile(r"(\[!include\[[^\]\n]*\]\([^)\n]*\)\])\s*(?=\S)", re.I)
 #: Cost of leaving a block without partner, against a kind mismatch (3) and a length mismatch
 #: (|log ratio| per block, 0 for a perfect ratio).
 _GAP = 2.5
@@ -50,7 +53,7 @@ class Side:
     piece: tuple[int, ...]
     """The index of the piece each unit belongs to."""
     edges: tuple[Piece, ...] = ()
-    """Each piece (its ``outer`` range holds the includes at its edges)."""
+    """Each piece."""
     lengths: tuple[int, ...] = ()
     """The visible length of each unit."""
 
@@ -67,16 +70,15 @@ class Side:
 
 
 def sides(text: str, locale: str, strict: bool) -> list[Side]:
-    """The blocks of an article that hold units, cut into them (``strict``: the English; else a
-    translation, whose units keep the includes at piece edges until the English says otherwise)."""
+    """The blocks of an article that hold units, cut into them (``strict``: the English, else a
+    translation)."""
     found = []
-    spaced = not strict and spaced_units(text)
     for block in blocks(text):
         spans: list[tuple[int, int]] = []
         owner: list[int] = []
         cut = pieces(block.text, block.kind)
         for index, piece in enumerate(cut):
-            for span in units(block.text, piece if strict else piece.outer, locale, strict=strict, spaced=spaced):
+            for span in units(block.text, piece, locale, strict=strict):
                 spans.append(span)
                 owner.append(index)
         if spans:
@@ -91,27 +93,6 @@ def _by_piece(side: Side) -> list[list[int]]:
     for unit, piece in enumerate(side.piece):
         groups[piece].append(unit)
     return groups
-
-
-def _edge_includes(target: Side, english: Side) -> Side:
-    """``target`` without the includes at the edges of pieces where the English has them too
-    (there they are the article's skeleton, outside any unit)."""
-    spans = list(target.units)
-    members = _by_piece(target)
-    for k, (t_piece, e_piece) in enumerate(zip(target.edges, english.edges)):
-        if not members[k]:
-            continue
-        if e_piece.outer_start >= 0 and e_piece.outer_start < e_piece.start:
-            first = members[k][0]
-            spans[first] = (max(spans[first][0], t_piece.start), spans[first][1])
-        if e_piece.outer_end > e_piece.end:
-            last = members[k][-1]
-            spans[last] = (spans[last][0], min(spans[last][1], t_piece.end))
-    if spans == list(target.units):
-        return target
-    kept = [(span, owner) for span, owner in zip(spans, target.piece) if span[0] < span[1]]
-    return dataclasses.replace(target, units=tuple(s for s, _ in kept), piece=tuple(o for _, o in kept),
-                               lengths=tuple(visible_length(target.block.text[a:b]) for (a, b), _ in kept))
 
 
 def _match_blocks(target: list[Side], english: list[Side], ratio: float) -> Iterator[tuple[int | None, int | None]]:
@@ -193,7 +174,6 @@ def _unaligned(out: _Result, side: Side, first: int, count: int, english: bool, 
 def _align_block(out: _Result, target: Side, english: Side, ratio: float) -> None:
     t_pieces, e_pieces = len(target.edges), len(english.edges)
     if t_pieces == e_pieces:
-        target = _edge_includes(target, english)
         groups = list(zip(_by_piece(english), _by_piece(target)))
     else:
         groups = [(list(range(len(english.units))), list(range(len(target.units))))]
@@ -230,6 +210,15 @@ def _align_units(out: _Result, target: Side, english: Side, e_units: list[int], 
             continue
         e_first = e_units[bead.source_start]
         source = english.raw(e_first, bead.source_count)
+        translation = target.raw(t_first, bead.target_count)
+        line = target.line(t_first)
+        lead = _LEADING_INCLUDE.match(source)
+        if lead and lead.group(1) == (_LEADING_INCLUDE.match(translation) or lead).group(1) and \
+                translation.startswith(lead.group(1)):
+            t_lead = _LEADING_INCLUDE.match(translation)
+            assert t_lead is not None
+            line += translation.count("\n", 0, t_lead.end())
+            source, translation = source[lead.end():], translation[t_lead.end():]
         s_anchors = frozenset().union(*e_anchors[bead.source_start:bead.source_start + bead.source_count])
         g_anchors = frozenset().union(*t_anchors[bead.target_start:bead.target_start + bead.target_count])
         score = pair_score(bead.source_count, bead.target_count, bead.length_p, s_anchors, g_anchors)
@@ -237,8 +226,8 @@ def _align_units(out: _Result, target: Side, english: Side, e_units: list[int], 
         out.pairs.append(Pair(
             id=_pair_id(source, out.ids),
             source=parse_segment(source),
-            target=parse_segment(target.raw(t_first, bead.target_count)),
-            line=target.line(t_first),
+            target=parse_segment(translation),
+            line=line,
             end_line=target.line(last, end=True),
             origin="aligned",
             score=score,

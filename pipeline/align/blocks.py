@@ -32,7 +32,7 @@ _ANCHOR = re.compile(r"(?:<a\s+(?:name|id)=[^>]*>\s*</a>\s*)+", re.I)
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _ITEM = re.compile(r"([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 #: Lines that are DocFX syntax, not prose: ``[!NOTE]``, ``[!include[..](..)]``, ``[!div …]``, ``:::``.
-_DIRECTIVE = re.compile(r"\[!\w+(?:\s*\[[^\]\n]*\]\([^)\n]*\)|[^\]\n]*)\]\s*$|:::", re.I)
+_DIRECTIVE = re.compile(r"\[![\w-]+(?:\s*\[[^\]\n]*\]\([^)\n]*\)|[^\]\n]*)\]\s*$|:::", re.I)
 _ALERT = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|CAUTION|WARNING)\][ \t]*", re.I)
 _RULE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _HTML_START = re.compile(
