@@ -5,7 +5,8 @@ Principles:
 1. English is split the way Microsoft's segmenter split it: after ``.``, ``!`` or ``?`` (and any
    closing quotes or emphasis, a French ``»`` after its space too), then whitespace, then a word (of either case: Microsoft split
    ``… customer. this means``); never inside inline code, a tag, a link's URL or an emphasised
-   phrase (UI labels such as ``**Max. Qty.**``), nor after a known abbreviation.
+   phrase (UI labels such as ``**Max. Qty.**``, captions such as ``*Figure 1. The menu*``), nor
+   after a known abbreviation.
 2. A translation is split more eagerly (``strict=False``): the aligner merges two target pieces
    for one English sentence, but cannot split one it was given whole.  So there the stops of
    other scripts count too (``。！？؟।۔``), and the target language's abbreviations.
@@ -37,7 +38,9 @@ _PROTECT = re.compile(
     r"|<[^<>\n]*>"                                 # a tag
     r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"  # a link's URL
     r"|https?://[^\s<>()\]]+"                      # a bare URL
-    r"|(?<![\w*])\*\*(?=\S)[^*\n]+?(?<=\S)\*\*(?![\w*])",  # **emphasised UI labels**
+    r"|(?<![\w*])\*\*(?=\S)[^*\n]+?(?<=\S)\*\*(?![\w*])"  # **emphasised UI labels**
+    r"|(?<![\w*\\])\*(?=[^\s*])[^*\n]+?(?<=[^\s*\\])\*(?![\w*])"  # *a caption. In italics*
+    r"|(?<![\w\\])_(?=[^\s_])[^_\n]+?(?<=[^\s_\\])_(?!\w)",
     re.S)
 
 _ABBREVIATIONS: dict[str, frozenset[str]] = {

@@ -38,7 +38,7 @@ _HTML_BREAK = re.compile(
     r"|caption|details|summary|section|pre|br|hr)\b[^>]*>", re.I)
 #: Outside HTML regions too (a pipe-table cell may hold ``<ul><li>``), both kinds break pieces.
 _ANY_BREAK = re.compile(f"{_HTML_BREAK.pattern}|{_BREAK.pattern}", re.I)
-_MARKUP = re.compile(r"<[^<>]*>|\[!include\s*\[[^\]\n]*\]\([^)\n]*\)\]|\]\([^)]*\)|https?://[^\s<]+|&#?\w+;", re.I)
+_MARKUP = re.compile(r"(?<!\\)<[^<>]*>|\[!include\s*\[[^\]\n]*\]\([^)\n]*\)\]|\]\([^)]*\)|https?://[^\s<]+|&#?\w+;", re.I)
 _ALNUM = re.compile(r"[^\W_]")
 _LINK_ONLY = re.compile(r"\[(?!!\[)((?:[^\[\]]|\[[^\[\]]*\])+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)\Z")
 _IMAGE = r"!\[[^\]\n]*\]\([^)\n]*\)"
