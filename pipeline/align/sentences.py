@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["boundaries", "protected", "abbreviations"]
+__all__ = ["STOP", "WIDE_STOP_CHARS", "boundaries", "protected", "abbreviations"]
 
 #: A Latin/Cyrillic/Greek-script stop: the stop run, its closers, optional bidi marks, whitespace.
-_STOP = re.compile(r"[.!?]+(?:[\"”’'»*_]|[ \u00a0\u202f]»)*[\u200e\u200f\u061c]*\s+")
-#: Full-width and other scripts' stops: a boundary with or without following space.
-_WIDE_STOP = re.compile(r"[。！？؟।۔]+[」』”’）)\]*_]*[\u200e\u200f\u061c]*\s*")
-_ANY_WIDE = re.compile(r"[。！？؟।۔]")
+STOP = re.compile(r"[.!?]+(?:[\"”’'»*_]|[ \u00a0\u202f]»)*[\u200e\u200f\u061c]*\s+")
+#: Full-width and other scripts' stops: a boundary with or without following space (rule 3).
+WIDE_STOP_CHARS = "。！？؟।۔"
+_WIDE_STOP = re.compile(f"[{WIDE_STOP_CHARS}]+" r"[」』”’）)\]*_]*[\u200e\u200f\u061c]*\s*")
+_ANY_WIDE = re.compile(f"[{WIDE_STOP_CHARS}]")
 #: Markup a sentence may open with, skipped to find its first letter.
 _OPENERS = re.compile(r"(?:\*+|_+|\[|!\[|\(|[\"“‘'«¿¡]|<[^<>]*>)*")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.\-]*|\d+)$")
@@ -83,7 +84,7 @@ def _inside(ranges: list[tuple[int, int]], at: int) -> bool:
 
 def _abbreviated(text: str, stop: int, known: frozenset[str]) -> bool:
     """Whether the period at ``stop`` ends an abbreviation (or an initial, or ``z. B.``)."""
-    word = _WORD_BEFORE.search(text, 0, stop)
+    word = _WORD_BEFORE.search(text, max(0, stop - 64), stop)  # a longer word is no abbreviation
     if word is None:
         return False
     token = word.group(1).lower().rstrip(".")
@@ -105,7 +106,7 @@ def boundaries(text: str, locale: str = "en-US", *, strict: bool = True) -> list
     """Offsets where a new sentence starts in ``text`` (0 and ``len(text)`` excluded).
 
     ``strict`` is the English (Microsoft) rule; ``False`` the eager one for translations."""
-    stops = list(_STOP.finditer(text))
+    stops = list(STOP.finditer(text))
     if not strict and _ANY_WIDE.search(text):
         stops += list(_WIDE_STOP.finditer(text))
         stops.sort(key=lambda m: m.start())

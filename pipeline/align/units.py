@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .sentences import boundaries
+from .sentences import STOP, WIDE_STOP_CHARS, boundaries
 
 __all__ = ["Piece", "pieces", "units"]
 
@@ -46,6 +46,9 @@ _IMAGE_ONLY = re.compile(rf"(?:{_IMAGE}|\[{_IMAGE}\]\([^)\n]*\))\Z")
 _LINK = r"\[[^\[\]\n]*\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)"
 #: A line of a piece that is one image or one link: a piece of its own.
 _OWN_LINE = re.compile(rf"(?:^|(?<=\n))[ \t]*((?:{_IMAGE}|\[{_IMAGE}\]\([^)\n]*\)|{_LINK}))[ \t]*(?=\n|$)")
+#: Where a sentence may end inside a piece: without any, the piece is one unit.
+_MAY_END = STOP
+_MAY_END_TARGET = re.compile(f"{STOP.pattern}|[{WIDE_STOP_CHARS}]")
 _TITLED_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\s]+\s+\"[^\"]+\"\)")
 
 
@@ -60,6 +63,8 @@ class Piece:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return start, end
     inner = text[start:end]
     stripped = inner.strip()
     if not stripped:
@@ -118,6 +123,8 @@ def pieces(text: str, kind: str) -> list[Piece]:
 
 def units(text: str, piece: Piece, locale: str = "en-US", *, strict: bool = True) -> list[tuple[int, int]]:
     """The sentences of a piece, as ``(start, end)`` offsets in the block's text."""
+    if (_MAY_END if strict else _MAY_END_TARGET).search(text, piece.start, piece.end) is None:
+        return [(piece.start, piece.end)]  # most pieces: one sentence (a piece is trimmed)
     inner = text[piece.start:piece.end]
     cuts = [0, *boundaries(inner, locale, strict=strict), len(inner)]
     found: list[tuple[int, int]] = []
