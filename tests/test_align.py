@@ -23,8 +23,8 @@ FIXTURE = ROOT / "tests" / "fixtures" / "align"
 def unit_texts(markdown: str, locale: str = "en-US", strict: bool = True) -> list[str]:
     found = []
     for block in blocks(markdown):
-        for piece in pieces(block.text, block.kind):
-            found += [block.text[a:b] for a, b in units(block.text, piece, locale, strict=strict)]
+        for start, end in pieces(block.text, block.kind):
+            found += [block.text[a:b] for a, b in units(block.text, start, end, locale, strict=strict)]
     return found
 
 

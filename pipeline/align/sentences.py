@@ -21,6 +21,7 @@ Principles:
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["STOP", "WIDE_STOP_CHARS", "boundaries", "protected", "abbreviations"]
@@ -44,6 +45,8 @@ _PROTECT = re.compile(
     r"|(?<![\w\\])_(?=[^\s_])[^_\n]+?(?<=[^\s_\\])_(?!\w)",
     re.S)
 
+#: Every protected range starts with one of these.
+_MAY_PROTECT = re.compile(r"[`<*_]|\]\(|https?://")
 _ABBREVIATIONS: dict[str, frozenset[str]] = {
     "en": frozenset("e.g i.e etc vs approx no nos fig figs mr mrs ms dr st inc ltd corp co jr sr"
                     " jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m u.s cf ca".split()),
@@ -62,6 +65,7 @@ _ABBREVIATIONS: dict[str, frozenset[str]] = {
 _BEFORE_NUMBERS = frozenset("no nos nr fig figs abb rys рис vol n° nº núm".split())
 
 
+@functools.lru_cache(maxsize=64)
 def abbreviations(locale: str) -> frozenset[str]:
     """Abbreviations (lower case, without the last period) of a locale's language, English included."""
     language = locale.split("-")[0].lower()
@@ -70,6 +74,8 @@ def abbreviations(locale: str) -> frozenset[str]:
 
 def protected(text: str) -> list[tuple[int, int]]:
     """Ranges of ``text`` no boundary may fall inside: inline code, tags, URLs, emphasis."""
+    if _MAY_PROTECT.search(text) is None:
+        return []
     return [(m.start(), m.end()) for m in _PROTECT.finditer(text)]
 
 

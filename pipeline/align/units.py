@@ -25,11 +25,10 @@ Principles (each learnt from the span pairs of the dev corpus):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .sentences import STOP, WIDE_STOP_CHARS, boundaries
 
-__all__ = ["Piece", "pieces", "units"]
+__all__ = ["pieces", "units"]
 
 #: Where a Markdown block breaks a line: ``<br>``, and a hard break (two spaces or ``\\`` at a line end).
 _BREAK = re.compile(r"</?br\s*/?>|[ \t]{2,}\n|\\\n|<!--.*?(?:-->|\Z)|<a\b[^<>]*>\s*</a>", re.I | re.S)
@@ -50,16 +49,6 @@ _OWN_LINE = re.compile(rf"(?:^|(?<=\n))[ \t]*((?:{_IMAGE}|\[{_IMAGE}\]\([^)\n]*\
 _MAY_END = STOP
 _MAY_END_TARGET = re.compile(f"{STOP.pattern}|[{WIDE_STOP_CHARS}]")
 _TITLED_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\s]+\s+\"[^\"]+\"\)")
-
-
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """A stretch of a block's text the structure delimits."""
-
-    start: int
-    """Offset in the block's text."""
-    end: int
-    """Offset just past it."""
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -92,18 +81,21 @@ def _cut(text: str, start: int, end: int, breaker: re.Pattern[str]) -> list[tupl
     return parts
 
 
-def pieces(text: str, kind: str) -> list[Piece]:
-    """The pieces of a block's text (``kind`` is the block's)."""
-    spans = _cut(text, 0, len(text), _HTML_BREAK if kind == "html" else _ANY_BREAK)
-    found: list[Piece] = []
+def pieces(text: str, kind: str) -> list[tuple[int, int]]:
+    """The pieces of a block's text (``kind`` is the block's), as ``(start, end)`` offsets."""
+    if "<" in text or "\n" in text or "\\" in text:  # every break holds one of these
+        spans = _cut(text, 0, len(text), _HTML_BREAK if kind == "html" else _ANY_BREAK)
+    else:
+        spans = [(0, len(text), False)]
+    found: list[tuple[int, int]] = []
     for start, end, spaced in spans:
         start, end = _trim(text, start, end)
         if start >= end:
             continue
         whole = text[start:end]
-        if _IMAGE_ONLY.match(whole):
+        if whole[0] in "![" and _IMAGE_ONLY.match(whole):
             if _TITLED_IMAGE.search(whole) or whole.startswith("[") or len(spans) > 1:
-                found.append(Piece(start, end))
+                found.append((start, end))
             continue
         cuts = [start]
         if "\n" in whole:  # an image or link line inside a larger piece is a piece of its own
@@ -112,20 +104,21 @@ def pieces(text: str, kind: str) -> list[Piece]:
         cuts.append(end)
         for a, b in zip(cuts, cuts[1:]):
             whole_link = spaced and b == end
-            a, b = _trim(text, a, b)
+            if len(cuts) > 2:
+                a, b = _trim(text, a, b)
             if a < b and _has_text(text[a:b]):
                 link = None if whole_link or text[a] != "[" or text[b - 1] != ")" else _LINK_ONLY.match(text, a, b)
                 if link and _has_text(link.group(1)):
                     a, b = _trim(text, link.start(1), link.end(1))
-                found.append(Piece(a, b))
+                found.append((a, b))
     return found
 
 
-def units(text: str, piece: Piece, locale: str = "en-US", *, strict: bool = True) -> list[tuple[int, int]]:
-    """The sentences of a piece, as ``(start, end)`` offsets in the block's text."""
-    if (_MAY_END if strict else _MAY_END_TARGET).search(text, piece.start, piece.end) is None:
-        return [(piece.start, piece.end)]  # most pieces: one sentence (a piece is trimmed)
-    inner = text[piece.start:piece.end]
+def units(text: str, start: int, end: int, locale: str = "en-US", *, strict: bool = True) -> list[tuple[int, int]]:
+    """The sentences of the piece ``text[start:end]``, as ``(start, end)`` offsets in ``text``."""
+    if (_MAY_END if strict else _MAY_END_TARGET).search(text, start, end) is None:
+        return [(start, end)]  # most pieces: one sentence (a piece is trimmed)
+    inner = text[start:end]
     cuts = [0, *boundaries(inner, locale, strict=strict), len(inner)]
     found: list[tuple[int, int]] = []
     for a, b in zip(cuts, cuts[1:]):
@@ -136,7 +129,7 @@ def units(text: str, piece: Piece, locale: str = "en-US", *, strict: bool = True
             # a sentence of markup only (an include after the last stop) is no unit; one with
             # punctuation left (a closing mark after a space) ends the sentence before it
             if found and _MARKUP.sub("", inner[a:b]).strip():
-                found[-1] = (found[-1][0], piece.start + b)
+                found[-1] = (found[-1][0], start + b)
             continue
-        found.append((piece.start + a, piece.start + b))
+        found.append((start + a, start + b))
     return found
