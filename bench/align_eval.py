@@ -86,7 +86,6 @@ class Tally:
     def _misses(self, article: Article, missed: Counter[tuple[str, str]],
                 predicted: Counter[tuple[str, str]], english: str) -> None:
         sources = {s for s, _ in predicted}
-        merged = {p for p in sources if " " in p}
         pids = {norm(p.source.raw) for p in article.pairs if "-p" in p.id}
         flat = norm(english)
         for (source, _target), count in missed.items():
@@ -96,8 +95,10 @@ class Tally:
                 kind = "English side differs (source text not in the English article)"
             elif source in sources:
                 kind = "target boundary (right English unit, wrong target span)"
-            elif any(source in m and source != m for m in merged):
-                kind = "unit merged with a neighbour or cut differently"
+            elif any(source in m for m in sources):
+                kind = "unit merged with a neighbour (inside a longer aligned source)"
+            elif any(source.startswith(m) or source.endswith(m) for m in sources):
+                kind = "unit cut in several (an aligned source starts or ends it)"
             else:
                 kind = "left unaligned or not a unit"
             self.misses[kind][article.path] += count

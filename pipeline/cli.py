@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from . import __version__, core
-from .build import DEFAULT_FORMATS, BuildOptions, build, export, extract_source, sources
+from .build import DEFAULT_FORMATS, BuildOptions, build, export
+from .extraction import extract_source, sources
 from .corpus import Selection
 from .engine import ENGINES, cpus_available
 from .errors import INTERRUPTED, ConfigError, InputError, Interrupted, TmpipeError

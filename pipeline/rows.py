@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .model import Origin, Segment
 
 __all__ = ["ArticleRow", "ArticleStamp", "OccurrenceKey", "OccurrenceRow", "UnitRow", "UnitStamp", "QaUnit", "Located",
-           "AnomalyRow", "FileRow", "VariantRow", "LengthRow", "QaUnitKey", "SourceUse", "is_mt"]
+           "AnomalyRow", "FileRow", "VariantRow", "LengthRow", "ArticleKey", "SourceUse", "is_mt"]
 
 
 @dataclass(slots=True)
@@ -178,19 +178,13 @@ class QaUnit:
 
 
 @dataclass(slots=True)
-class QaUnitKey:
-    """What identifies a unit to a memo of its findings, read without decoding its sides."""
+class ArticleKey:
+    """An article by its path and content: what a memo of its findings is valid for."""
 
-    key: bytes
-    """The unit's key (see :attr:`UnitRow.key`)."""
-    unit_id: int
-    """Id in this TM."""
-    source_raw: str
-    """The English text as written."""
-    target_raw: str
-    """The translation as written."""
-    source_text: str
-    """Plain English text."""
+    path: str
+    """Article path."""
+    sha256: str
+    """Its content hash."""
 
 
 @dataclass(slots=True)

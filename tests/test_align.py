@@ -23,8 +23,8 @@ FIXTURE = ROOT / "tests" / "fixtures" / "align"
 def unit_texts(markdown: str, locale: str = "en-US", strict: bool = True) -> list[str]:
     found = []
     for block in blocks(markdown):
-        for piece in pieces(block.text, block.kind):
-            found += [block.text[a:b] for a, b in units(block.text, piece, locale, strict=strict)]
+        for start, end in pieces(block.text, block.kind):
+            found += [block.text[a:b] for a, b in units(block.text, start, end, locale, strict=strict)]
     return found
 
 
@@ -87,8 +87,24 @@ def test_images_bare_alone_titled_or_on_their_own_line() -> None:
 
 
 def test_includes_and_markup_only_pieces_are_no_units() -> None:
-    assert unit_texts("[!INCLUDE[p](i.md)] works offline.") == ["works offline."]
-    assert unit_texts('<td><img src="x.png" /></td><td>42</td>') == ["42"]
+    assert unit_texts("[!INCLUDE[p](i.md)]\nWorks offline. [!INCLUDE[q](q.md)]") == ["Works offline."]
+    assert unit_texts('<td><img src="x.png" /></td><td>42</td><td>&nbsp;</td>') == ["42"]
+
+
+def test_a_link_before_more_than_a_hard_break_is_a_unit_whole() -> None:
+    see_also = " [First topic](a.md)   \n [Second topic](b.md)  \n [Last topic](c.md)  "
+    assert unit_texts(see_also) == ["[First topic](a.md)", "Second topic", "Last topic"]
+
+
+def test_comments_and_empty_anchors_are_outside_units() -> None:
+    assert unit_texts('<a href="" id="x"></a>Itemize by partner') == ["Itemize by partner"]
+    assert unit_texts("Change the rate. <!-- an editor's note. -->\n\nNext.") == ["Change the rate.", "Next."]
+    assert unit_texts("[!code-sql[Main#1](../snippets/a.sql#1)]\n\nText.") == ["Text."]
+
+
+def test_a_french_closing_quote_after_its_space_ends_with_the_sentence() -> None:
+    assert split("Il indique « Impossible d’enregistrer. » Ensuite, fermez.", "fr-FR", strict=False) == [
+        "Il indique « Impossible d’enregistrer. »", "Ensuite, fermez."]
 
 
 # --- sentence rules ---------------------------------------------------------------------------
@@ -103,9 +119,10 @@ def test_english_is_split_as_microsoft_split_it() -> None:
     assert split("Version 1.5 is out! Is it? Yes.") == ["Version 1.5 is out!", "Is it?", "Yes."]
 
 
-def test_cjk_full_stops_need_no_space() -> None:
-    assert split("最初の文です。次の文です！最後？", "ja-JP", strict=False) == ["最初の文です。", "次の文です！", "最後？"]
-    assert split("第一句。第二句。", "zh-CN", strict=False) == ["第一句。", "第二句。"]
+def test_cjk_full_stops_end_a_unit_before_whitespace_only() -> None:
+    assert split("最初の文です。 次の文です！\n最後？", "ja-JP", strict=False) == ["最初の文です。", "次の文です！", "最後？"]
+    # a stop written against the next sentence is the translator's break inside one unit
+    assert split("第一句。第二句。 第三句。", "zh-CN", strict=False) == ["第一句。第二句。", "第三句。"]
 
 
 def test_bidi_marks_after_stops_and_uncased_scripts() -> None:
@@ -255,13 +272,20 @@ def test_align_with_a_missing_folder_is_a_usage_error(english: str, tmp_path: Pa
     assert result.returncode == 2 and "--align-with" in result.stderr
 
 
-def test_includes_at_the_edges_follow_the_english() -> None:
-    english = "[!INCLUDE[p](p.md)] syncs the data.\n\nThe [!INCLUDE[p](p.md)] tool runs.\n"
-    target = "[!INCLUDE[p](p.md)] synchronisiert die Daten.\n\n[!INCLUDE[p](p.md)] Werkzeug läuft.\n"
+def test_an_include_leading_both_sides_is_outside_the_pair() -> None:
+    english = ("[!INCLUDE[p](p.md)] syncs the data.\n\nThe [!INCLUDE[p](p.md)] tool runs.\n\n"
+               "[!INCLUDE[p](p.md)] offers APIs.\n\nRun it in [!INCLUDE[p](p.md)]\n\n"
+               "[!INCLUDE [p](p.md)] has limits.\n")
+    target = ("[!INCLUDE[p](p.md)] synchronisiert die Daten.\n\n[!INCLUDE[p](p.md)] Werkzeug läuft.\n\n"
+              "O [!INCLUDE[p](p.md)] oferece APIs.\n\nIn [!INCLUDE[p](p.md)] ausführen\n\n"
+              "[!INCLUDE [p](p.md)] hat Grenzen.\n")
     pairs, _ = align_texts(target, english, "de-DE")
     assert [(p.source.raw, p.target.raw) for p in pairs] == [
         ("syncs the data.", "synchronisiert die Daten."),
-        ("The [!INCLUDE[p](p.md)] tool runs.", "[!INCLUDE[p](p.md)] Werkzeug läuft.")]
+        ("The [!INCLUDE[p](p.md)] tool runs.", "[!INCLUDE[p](p.md)] Werkzeug läuft."),
+        ("[!INCLUDE[p](p.md)] offers APIs.", "O [!INCLUDE[p](p.md)] oferece APIs."),
+        ("Run it in [!INCLUDE[p](p.md)]", "In [!INCLUDE[p](p.md)] ausführen"),
+        ("[!INCLUDE [p](p.md)] has limits.", "[!INCLUDE [p](p.md)] hat Grenzen.")]
 
 
 def test_html_lists_inside_a_pipe_cell_are_pieces() -> None:

@@ -197,7 +197,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_unreadable_file_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same outcome as above, whoever runs the tests: the read itself fails."""
-    from pipeline.build import extract_source
+    from pipeline.extraction import extract_source
     from pipeline.corpus import Source
     path = tmp_path / "locked.md"
     path.write_text(HEAD + BODY, encoding="utf-8")

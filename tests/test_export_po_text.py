@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import pipeline.export.po as po
 from pipeline import extsort
+from pipeline.outputs import documents
 from pipeline.chars import XML_ILLEGAL as ILLEGAL_XML
 from pipeline.output import Output
 from support import synthetic
@@ -259,9 +260,14 @@ COLLIDING: list[Article] = [
 ]
 
 
-def test_colliding_keys_get_path_contexts(tmp_path: Path) -> None:
+@pytest.mark.parametrize("candidates", [None, 1])
+def test_colliding_keys_get_path_contexts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          candidates: int | None) -> None:
     """Keys found repeated after the first pass: the file is rewritten with ``path#id`` for all of
-    their occurrences (``.2``… within one article), the others keep their plain id."""
+    their occurrences (``.2``… within one article), the others keep their plain id.  The same
+    when more segment ids may collide than are looked up apart (every key is read)."""
+    if candidates is not None:
+        monkeypatch.setattr(documents, "COLLISION_CANDIDATES", candidates)
     store = make_tm(tmp_path / "tm.sqlite", COLLIDING)
     try:
         (output,) = export(store, tmp_path / "out")
@@ -315,7 +321,7 @@ TEXT = st.text(alphabet=st.one_of(
     st.sampled_from(list('\\"\n\t\r \u00a0\u2028\u0085\x7f\x00\x01\x0b\x1b\ufffe\ufeff\u200f#:%{}')),
     st.characters(blacklist_categories=("Cs",))), max_size=40)
 IDS = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Cc"), blacklist_characters='"<>'),
-              min_size=1, max_size=8) | st.sampled_from(["a\\b", "x\x01", "x\x02"])
+              min_size=1, max_size=8) | st.sampled_from(["a\\b", "x\x01", "x\x02", "x\ufffd"])
 
 
 @settings(max_examples=int(os.environ.get("TMPIPE_FUZZ_EXAMPLES", "25")), deadline=None,

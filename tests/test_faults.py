@@ -171,7 +171,7 @@ def test_two_builds_at_once_never_corrupt(versions: SimpleNamespace, tmp_path: P
     assert_outputs_complete(out)
 
 
-@pytest.mark.parametrize("where", ["plan", "write_state", "_write_manifest"])
+@pytest.mark.parametrize("where", ["plan", "write_state", "write_manifest"])
 def test_ctrl_c_after_the_tm_is_committed_says_so(versions: SimpleNamespace, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     """However late the Ctrl-C (planning the outputs, recording them, writing the manifest), the

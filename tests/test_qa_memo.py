@@ -1,8 +1,9 @@
 """The memo of QA's segment findings (``OUT/.tmpipe-cache/qa-memo.sqlite``): a rebuild checks only
-the units it has not seen, and its reports are byte for byte those of a build without it."""
+the articles that changed, and its reports are byte for byte those of a build without it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -16,6 +17,7 @@ from pipeline.outputs.qa import MEMO
 from pipeline.qa import QaConfig, load_config
 from pipeline.qa import runner
 from pipeline.qa.findings import Finding
+from pipeline.rows import ArticleKey
 from pipeline.store import open_store
 from support.builds import tmpipe
 from test_qa_support import QA_CONFIG, QA_CORPUS, QA_ENGLISH
@@ -48,15 +50,18 @@ def _edit(corpus: Path) -> None:
     path.write_text(head + sep + "\n\n<!-- moved -->\n" + body, encoding="utf-8")
 
 
-def _cached_keys(path: Path) -> set[bytes]:
-    """The units the memo holds (a key is the unit's key followed by what the corpus says of it)."""
+def _cached(path: Path) -> dict[tuple[str, str], str]:
+    """The articles the memo holds: (locale, path) → the content hash it was kept for."""
     with sqlite3.connect(path) as db:
-        return {key[:16] for (key,) in db.execute("SELECT key FROM memo")}
+        return {tuple(key.decode().split("\0")): json.loads(value)["sha256"]  # type: ignore[misc]
+                for key, value in db.execute("SELECT key, value FROM memo")}
 
 
-def _tm_keys(tm: Path) -> set[bytes]:
+def _tm_articles(tm: Path) -> dict[tuple[str, str], str]:
+    """The articles with pairs the TM holds, as :func:`_cached` gives them."""
     with sqlite3.connect(tm) as db:
-        return {key for (key,) in db.execute("SELECT DISTINCT u.key FROM occurrences o JOIN units u ON u.id = o.unit_id")}
+        return {(locale, path): sha for locale, path, sha in db.execute(
+            "SELECT locale, path, sha256 FROM files f WHERE EXISTS (SELECT 1 FROM occurrences o WHERE o.file_id = f.id)")}
 
 
 def test_rebuild_after_an_edit_writes_the_reports_of_a_fresh_build(tmp_path: Path) -> None:
@@ -72,8 +77,8 @@ def test_rebuild_after_an_edit_writes_the_reports_of_a_fresh_build(tmp_path: Pat
     after = _reports(out)
     assert after != before  # the edit changed findings (and lines), so the test can see stale ones
     assert after == _reports(fresh)
-    # the memo holds the units the TM has now (the dropped pair's unit goes at the next pruning)
-    assert _cached_keys(out / CACHE) >= _tm_keys(out / "tm.sqlite")
+    # the memo holds the articles of the TM as they are now
+    assert _cached(out / CACHE) == _tm_articles(out / "tm.sqlite")
     assert not list((out / CACHE).parent.glob(".*.tmp"))
 
 
@@ -131,9 +136,9 @@ def test_a_second_run_checks_no_unit_and_loads_no_language_model(tm: Path, tmp_p
 
 
 def _wrong_findings(path: Path) -> None:
-    """Keep the file valid but claim that no unit has a finding."""
+    """Keep the file valid but claim that no article has a finding."""
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE memo SET value = ''")
+        db.execute("UPDATE memo SET value = json_set(value, '$.findings', json('[]'))")
 
 
 def _scope(path: Path) -> None:
@@ -164,13 +169,22 @@ def _foreign(path: Path) -> None:
 
 
 def _bad_entries(path: Path) -> None:
-    """Right scope, entries that encode() never writes: those units are checked again."""
+    """Right scope, entries that encode() never writes: those articles are checked again."""
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE memo SET value = '[1, 2]' WHERE hex(key) < '8'")
-        db.execute("UPDATE memo SET value = '{' WHERE hex(key) >= '8'")
+        db.execute("UPDATE memo SET value = '[1, 2]' WHERE key LIKE 'fr%'")
+        db.execute("UPDATE memo SET value = '{' WHERE key LIKE 'de%'")
+        db.execute("UPDATE memo SET value = '{\"sha256\": 1}' WHERE key NOT LIKE 'fr%' AND key NOT LIKE 'de%'")
 
 
-@pytest.mark.parametrize("spoil", [_scope, _schema, _garbage, _truncated, _foreign, _bad_entries, Path.unlink])
+def _other_content(path: Path) -> None:
+    """Entries kept for another content of each article, claiming no findings."""
+    _wrong_findings(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE memo SET value = json_set(value, '$.sha256', 'f' || json_extract(value, '$.sha256'))")
+
+
+@pytest.mark.parametrize("spoil", [_scope, _schema, _garbage, _truncated, _foreign, _bad_entries, _other_content,
+                                   Path.unlink])
 def test_a_spoilt_or_foreign_memo_is_ignored(tm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               spoil: Any) -> None:
     config, cache = load_config(QA_CONFIG), tmp_path / CACHE
@@ -235,22 +249,29 @@ def test_an_interrupted_run_leaves_the_memo_it_found(tm: Path, tmp_path: Path, m
 
 
 def test_entries_no_run_asks_for_are_pruned(tm: Path, tmp_path: Path) -> None:
-    """Units the TM lost leave entries behind; once they outnumber a quarter of the memo, they go."""
+    """Articles the TM lost leave entries behind; once they outnumber a quarter of the memo, they go."""
     config, cache = load_config(QA_CONFIG), tmp_path / CACHE
     _qa(tm, tmp_path / "first", config, cache)
-    live = _cached_keys(cache)
+    live = _cached(cache)
     with sqlite3.connect(cache) as db:
-        db.executemany("INSERT INTO memo VALUES (?, '')", [(bytes([n % 256, n // 256]) * 8,) for n in range(500)])
+        db.executemany("INSERT INTO memo SELECT ?, value FROM memo LIMIT 1",
+                       [(f"fr-FR\0gone/{n}.md".encode(),) for n in range(500)])
     _qa(tm, tmp_path / "second", config, cache)
-    assert _cached_keys(cache) == live
+    assert _cached(cache) == live
 
 
 def test_findings_that_json_cannot_keep_are_not_cached() -> None:
-    kept = Finding("x", "info", "fr-FR", "", 0, "", "S", "T", "m", {"n": 1, "f": 1.0, "b": True, "l": [1]}, "k")
-    text = encode([kept], "S", "T")
-    assert text is not None and decode(text, "S", "T") == (kept,)
-    assert decode(text, "S", "T")[0].extra == kept.extra
-    assert encode([Finding("x", "info", "fr-FR", "", 0, "", "S", "T", "m", {"t": (1, 2)})], "S", "T") is None
-    assert encode([Finding("x", "info", "fr-FR", "", 0, "", "S", "T", "m", {"nan": float("nan")})], "S", "T") is None
-    other = Finding("x", "info", "fr-FR", "", 0, "", "S2", "T", "m")
-    assert decode(encode([other], "S", "T") or "", "S", "T") == (other,)
+    article = ArticleKey("fr-FR/a.md", "ab" * 32)
+
+    def finding(extra: dict[str, Any]) -> Finding:
+        return Finding("x", "info", "fr-FR", article.path, 7, "aa001-101", "S", "T", "m", extra, "k")
+    kept = finding({"n": 1, "f": 1.0, "b": True, "l": [1]})
+    text = encode(article, [("Contoso", "100")], [kept])
+    assert text is not None
+    recalled = decode(text, "fr-FR", article)
+    assert recalled is not None and recalled.findings == [kept] and recalled.facts == [("Contoso", "100")]
+    assert recalled.findings[0].extra == kept.extra
+    assert decode(text, "fr-FR", ArticleKey(article.path, "cd" * 32)) is None  # kept for other content
+    assert encode(article, [], [finding({"t": (1, 2)})]) is None
+    assert encode(article, [], [finding({"nan": float("nan")})]) is None
+    assert encode(article, [], [finding({1: "int key"})]) is None

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build
-from pipeline.build import extract_corpus, extract_source, file_stat
+from pipeline import extraction
+from pipeline.extraction import extract_corpus, extract_source, file_stat
 from pipeline.errors import InputError
 from pipeline.store import MIGRATIONS, Store, open_store
 
@@ -100,15 +100,15 @@ def test_changed_and_removed_files_update_only_themselves(corpus: Path, tmp_path
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The articles each run reads; files count as settled as soon as they are written."""
-    from pipeline import build
+    from pipeline import extraction
 
-    monkeypatch.setattr(build, "_RACY_NS", 0)
+    monkeypatch.setattr(extraction, "RACY_NS", 0)
     read: list[str] = []
 
     def counting(source, *args):  # type: ignore[no-untyped-def]
         read.append(source.rel)
         return extract_source(source, *args)
-    monkeypatch.setattr(build, "extract_source", counting)
+    monkeypatch.setattr(extraction, "extract_source", counting)
     return read
 
 
@@ -172,7 +172,7 @@ def test_readers_indexes_dropped_for_a_large_write_come_back_built_alike(corpus:
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     kept, deferred = tmp_path / "kept.sqlite", tmp_path / "deferred.sqlite"
     update(corpus, kept)
-    monkeypatch.setattr(build, "_DEFER_AFTER", 1)  # dropped after the first article
+    monkeypatch.setattr(extraction, "DEFER_AFTER", 1)  # dropped after the first article
     dropped = []
     defer = Store.defer_indexes
     monkeypatch.setattr(Store, "defer_indexes", lambda self: (dropped.append(1), defer(self)))
@@ -190,7 +190,7 @@ def test_a_write_that_stops_after_dropping_the_readers_indexes_leaves_them(corpu
     db_path = tmp_path / "tm.sqlite"
     open_store(db_path).close()
     before = _indexes(db_path)
-    monkeypatch.setattr(build, "_DEFER_AFTER", 1)
+    monkeypatch.setattr(extraction, "DEFER_AFTER", 1)
     put_rows = Store.put_rows
 
     def failing(self: Store, rows: object) -> None:

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.outputs import tables as parquet_tables
+from pipeline.outputs.fragments import CACHE
 from pipeline.store import Store, open_store
 from support.synthetic import export
 from test_fragments import article, put
@@ -145,4 +146,42 @@ def test_the_dataset_written_again_is_what_a_fresh_export_writes(store: Store, t
     assert _dataset(out) == _dataset(expected)
     assert [o.to_json() for o in outputs] == [o.to_json() for o in expected_outputs]
     assert {o.target_locale for o in outputs} == {"de-DE", "fr-FR"}
-    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.is_dir()], "no staging folder is left"
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.is_dir() and p.name != CACHE], \
+        "no staging folder is left"
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "parquet-dataset"])
+def test_parquet_written_again_reads_only_the_runs_that_changed(fmt: str, store: Store, tmp_path: Path,
+                                                               loads: list[str]) -> None:
+    out = tmp_path / "out"
+    export(store, out, fmt)
+    assert len(loads) == 80, "a first export reads every article"
+    loads.clear()
+    edited = article(17)
+    edited[2] = (edited[2][0], "A new sentence.", "Une nouvelle phrase.")
+    put(store, "fr-FR/doc17.md", edited, "MT")
+    outputs = export(store, out, fmt)
+    assert {"segments fr-FR/doc17.md", "units fr-FR/doc17.md"} <= set(loads)
+    assert len(loads) < 40, "only the runs (row groups) that hold the edited article are read"
+    loads.clear()
+    expected = tmp_path / "fresh"
+    assert [o.to_json() for o in outputs] == [o.to_json() for o in export(store, expected, fmt)]
+    assert len(loads) == 80
+    files = sorted(p.relative_to(out) for p in out.rglob("*.parquet") if CACHE not in p.parts)
+    assert files and files == sorted(p.relative_to(expected) for p in expected.rglob("*.parquet")
+                                     if CACHE not in p.parts)
+    assert all((out / f).read_bytes() == (expected / f).read_bytes() for f in files)
+
+
+def test_a_parquet_file_changed_by_hand_is_read_again_whole(store: Store, tmp_path: Path, loads: list[str]) -> None:
+    """The record of a file is for the file as the build left it: another file in its place
+    (here the same table of other rows) reuses nothing."""
+    out, other = tmp_path / "out", tmp_path / "other"
+    export(store, out, "parquet")
+    store.remove(["fr-FR/doc05.md"])
+    export(store, other, "parquet")
+    (out / "segments.parquet").write_bytes((other / "segments.parquet").read_bytes())
+    loads.clear()
+    export(store, out, "parquet")
+    assert sum(1 for load in loads if load.startswith("segments ")) == 39
+    assert tables(out, "parquet") == tables(other, "parquet")

@@ -32,7 +32,7 @@ _ANCHOR = re.compile(r"(?:<a\s+(?:name|id)=[^>]*>\s*</a>\s*)+", re.I)
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _ITEM = re.compile(r"([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 #: Lines that are DocFX syntax, not prose: ``[!NOTE]``, ``[!include[..](..)]``, ``[!div …]``, ``:::``.
-_DIRECTIVE = re.compile(r"\[!\w+(?:\s*\[[^\]\n]*\]\([^)\n]*\)|[^\]\n]*)\]\s*$|:::", re.I)
+_DIRECTIVE = re.compile(r"\[![\w-]+(?:\s*\[[^\]\n]*\]\([^)\n]*\)|[^\]\n]*)\]\s*$|:::", re.I)
 _ALERT = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|CAUTION|WARNING)\][ \t]*", re.I)
 _RULE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _HTML_START = re.compile(
@@ -147,14 +147,15 @@ def blocks(text: str) -> Iterator[Block]:
         if current is not None and current.kind == "html":
             current.lines.append(line)
             continue
-        if _DIRECTIVE.match(stripped) or _RULE.match(stripped):
+        first = stripped[0]  # each pattern below starts with one character of its own
+        if (first in "[:" and _DIRECTIVE.match(stripped)) or (first in "*-_" and _RULE.match(stripped)):
             yield from close()
             continue
-        alert = _ALERT.match(stripped)
+        alert = _ALERT.match(stripped) if first == "[" else None
         if alert:
             yield from close()
             stripped = line = stripped[alert.end():]
-        heading = _HEADING.match(stripped)
+        heading = _HEADING.match(stripped) if stripped[:1] == "#" else None
         if heading:
             yield from close()
             title = _CLOSING_HASHES.sub("", stripped[heading.end():])
@@ -168,9 +169,9 @@ def blocks(text: str) -> Iterator[Block]:
                 in_table = True
                 yield from _row(stripped, depth, number)
                 continue
-        if in_table is False and _TABLE_SEPARATOR.match(stripped) and "|" in stripped:
+        if in_table is False and "|" in stripped and _TABLE_SEPARATOR.match(stripped):
             continue
-        if _HTML_START.match(stripped):
+        if stripped[:1] == "<" and _HTML_START.match(stripped):
             yield from close()
             current = _Open("html", depth, number, [line])
             continue

@@ -26,11 +26,14 @@ __all__ = ["anchors", "visible_length", "pair_score", "REVIEW_BELOW"]
 
 
 _NUMBER = re.compile(r"\d+(?:[.,:\u00a0\u202f ]\d+)*")
+_DIGIT = re.compile(r"\d")
+_NOT_DIGIT = re.compile(r"\D")
 _CODE = re.compile(r"`+([^`]+)`+")
 _URL = re.compile(r"\]\(([^)\s]+)|\b(?:href|src)=\"([^\"]+)\"|https?://[^\s<>)\]]+")
 _IDENTIFIER = re.compile(r"\b(?:[A-Z][a-z0-9]+[A-Z]\w*|[A-Z]{2,}\w*|\w*\d\w*[A-Za-z]\w*)\b")
 _MARKUP = re.compile(r"<[^<>]*>|\]\([^)]*\)|[*_`\[\]!]")
 _MARKUP_CHAR = re.compile(r"[<\]*_`\[!]")
+_SPACE_RUN = re.compile(r"\s\s")
 _LOCALE_PART = re.compile(r"/[a-z]{2}-[a-z]{2,4}/", re.I)
 
 _TYPE_SCORE = {(1, 1): 1.0, (1, 2): 0.95, (1, 3): 0.9, (2, 1): 0.45}
@@ -46,22 +49,25 @@ def anchors(raw: str) -> frozenset[str]:
     if _MAY_ANCHOR.search(raw) is None:
         return _NONE
     found: set[str] = set()
-    for number in _NUMBER.findall(raw):
-        found.add("#" + re.sub(r"\D", "", number))
-    for code in _CODE.findall(raw):
-        found.add("`" + code)
-    for match in _URL.finditer(raw):
-        url = match.group(1) or match.group(2) or match.group(0)
-        found.add("@" + _LOCALE_PART.sub("/", url.lower()))
-    for word in _IDENTIFIER.findall(_MARKUP.sub(" ", raw)):
-        found.add(word)
+    if _DIGIT.search(raw):
+        for number in _NUMBER.findall(raw):
+            found.add("#" + _NOT_DIGIT.sub("", number))
+    if "`" in raw:
+        for code in _CODE.findall(raw):
+            found.add("`" + code)
+    if "](" in raw or "=" in raw or "http" in raw:
+        for match in _URL.finditer(raw):
+            url = match.group(1) or match.group(2) or match.group(0)
+            found.add("@" + _LOCALE_PART.sub("/", url.lower()))
+    found.update(_IDENTIFIER.findall(_MARKUP.sub(" ", raw) if _MARKUP_CHAR.search(raw) else raw))
     return frozenset(found)
 
 
 def visible_length(raw: str) -> int:
     """Characters a reader sees: markup and URLs left out, whitespace runs counted once."""
     text = _MARKUP.sub("", raw) if _MARKUP_CHAR.search(raw) else raw
-    return len(" ".join(text.split()))
+    return len(" ".join(text.split())) if _SPACE_RUN.search(text) or text[:1].isspace() or text[-1:].isspace() \
+        else len(text)
 
 
 def pair_score(source_count: int, target_count: int, length_p: float,

@@ -3,32 +3,35 @@
 Principles:
 
 1. English is split the way Microsoft's segmenter split it: after ``.``, ``!`` or ``?`` (and any
-   closing quotes or emphasis), then whitespace, then a word (of either case: Microsoft split
+   closing quotes or emphasis, a French ``»`` after its space too), then whitespace, then a word (of either case: Microsoft split
    ``… customer. this means``); never inside inline code, a tag, a link's URL or an emphasised
-   phrase (UI labels such as ``**Max. Qty.**``), nor after a known abbreviation.
+   phrase (UI labels such as ``**Max. Qty.**``, captions such as ``*Figure 1. The menu*``), nor
+   after a known abbreviation.
 2. A translation is split more eagerly (``strict=False``): the aligner merges two target pieces
-   for one English sentence, but cannot split one it was given whole.  So there a boundary only
-   needs a sentence stop and a next character that is not a lower-case letter.
-3. Scripts without spaces between sentences (Chinese, Japanese) end one at a full-width stop with
-   or without a space; Arabic and Hebrew allow bidi marks between the stop and the space; scripts
-   without letter case (Arabic, Hebrew, Korean, Thai…) accept any next character.
+   for one English sentence, but cannot split one it was given whole.  So there the stops of
+   other scripts count too (``。！？؟।۔``), and the target language's abbreviations.
+3. Chinese and Japanese end a unit at a full-width stop followed by whitespace, never at one
+   followed directly by text: Microsoft assembles an article from its units joined by the
+   English whitespace, so a stop written against the next sentence is the translator's own
+   break inside one unit (a sentence translated as two, or a paragraph kept as one unit).
+   Arabic and Hebrew allow bidi marks between the stop and the space.
 4. Abbreviations are the target language's own (``z. B.``, ``т. е.``, ``p. ex.``): general
    knowledge of the language, never words taken from one corpus.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
-__all__ = ["boundaries", "protected", "abbreviations", "spaced_units"]
+__all__ = ["STOP", "WIDE_STOP_CHARS", "boundaries", "protected", "abbreviations"]
 
 #: A Latin/Cyrillic/Greek-script stop: the stop run, its closers, optional bidi marks, whitespace.
-_STOP = re.compile(r"[.!?]+[\"”’'»*_]*[\u200e\u200f\u061c]*\s+")
-#: Full-width and other scripts' stops: a boundary with or without following space.
-_WIDE_STOP = re.compile(r"[。！？؟।۔]+[」』”’）)\]*_]*[\u200e\u200f\u061c]*\s*")
-_ANY_WIDE = re.compile(r"[。！？؟।۔]")
-_WIDE_SPACED = re.compile(r"[。！？][ \u3000]+\S")
-_WIDE_JOINED = re.compile(r"[。！？][^\s」』”’）)\]*_。！？]")
+STOP = re.compile(r"[.!?]+(?:[\"”’'»*_]|[ \u00a0\u202f]»)*[\u200e\u200f\u061c]*\s+")
+#: Full-width and other scripts' stops: a boundary with or without following space (rule 3).
+WIDE_STOP_CHARS = "。！？؟।۔"
+_WIDE_STOP = re.compile(f"[{WIDE_STOP_CHARS}]+" r"[」』”’）)\]*_]*[\u200e\u200f\u061c]*\s*")
+_ANY_WIDE = re.compile(f"[{WIDE_STOP_CHARS}]")
 #: Markup a sentence may open with, skipped to find its first letter.
 _OPENERS = re.compile(r"(?:\*+|_+|\[|!\[|\(|[\"“‘'«¿¡]|<[^<>]*>)*")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.\-]*|\d+)$")
@@ -37,9 +40,13 @@ _PROTECT = re.compile(
     r"|<[^<>\n]*>"                                 # a tag
     r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"  # a link's URL
     r"|https?://[^\s<>()\]]+"                      # a bare URL
-    r"|(?<![\w*])\*\*(?=\S)[^*\n]+?(?<=\S)\*\*(?![\w*])",  # **emphasised UI labels**
+    r"|(?<![\w*])\*\*(?=\S)[^*\n]+?(?<=\S)\*\*(?![\w*])"  # **emphasised UI labels**
+    r"|(?<![\w*\\])\*(?=[^\s*])[^*\n]+?(?<=[^\s*\\])\*(?![\w*])"  # *a caption. In italics*
+    r"|(?<![\w\\])_(?=[^\s_])[^_\n]+?(?<=[^\s_\\])_(?!\w)",
     re.S)
 
+#: Every protected range starts with one of these.
+_MAY_PROTECT = re.compile(r"[`<*_]|\]\(|https?://")
 _ABBREVIATIONS: dict[str, frozenset[str]] = {
     "en": frozenset("e.g i.e etc vs approx no nos fig figs mr mrs ms dr st inc ltd corp co jr sr"
                     " jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m u.s cf ca".split()),
@@ -56,9 +63,9 @@ _ABBREVIATIONS: dict[str, frozenset[str]] = {
 }
 #: Abbreviations that stand before a number, and only there.
 _BEFORE_NUMBERS = frozenset("no nos nr fig figs abb rys рис vol n° nº núm".split())
-_UNCASED_SCRIPTS = re.compile(r"[\u0590-\u08ff\u0e00-\u0eff\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
+@functools.lru_cache(maxsize=64)
 def abbreviations(locale: str) -> frozenset[str]:
     """Abbreviations (lower case, without the last period) of a locale's language, English included."""
     language = locale.split("-")[0].lower()
@@ -67,6 +74,8 @@ def abbreviations(locale: str) -> frozenset[str]:
 
 def protected(text: str) -> list[tuple[int, int]]:
     """Ranges of ``text`` no boundary may fall inside: inline code, tags, URLs, emphasis."""
+    if _MAY_PROTECT.search(text) is None:
+        return []
     return [(m.start(), m.end()) for m in _PROTECT.finditer(text)]
 
 
@@ -81,7 +90,7 @@ def _inside(ranges: list[tuple[int, int]], at: int) -> bool:
 
 def _abbreviated(text: str, stop: int, known: frozenset[str]) -> bool:
     """Whether the period at ``stop`` ends an abbreviation (or an initial, or ``z. B.``)."""
-    word = _WORD_BEFORE.search(text, 0, stop)
+    word = _WORD_BEFORE.search(text, max(0, stop - 64), stop)  # a longer word is no abbreviation
     if word is None:
         return False
     token = word.group(1).lower().rstrip(".")
@@ -99,22 +108,11 @@ def _abbreviated(text: str, stop: int, known: frozenset[str]) -> bool:
     return bool(pair and f"{pair.group(1).lower()}.{token}" in known)
 
 
-def spaced_units(text: str) -> bool:
-    """Whether a Chinese or Japanese article puts a space between its translation units.
-
-    Microsoft's articles are assembled from units joined by the English whitespace, so there a
-    full stop followed by a space ends a unit and one followed directly by text is inside one
-    (the translator's own sentence break, or a paragraph translated as one unit)."""
-    spaced = len(_WIDE_SPACED.findall(text))
-    return spaced >= 3 and spaced >= 0.2 * len(_WIDE_JOINED.findall(text))
-
-
-def boundaries(text: str, locale: str = "en-US", *, strict: bool = True, spaced: bool = False) -> list[int]:
+def boundaries(text: str, locale: str = "en-US", *, strict: bool = True) -> list[int]:
     """Offsets where a new sentence starts in ``text`` (0 and ``len(text)`` excluded).
 
-    ``strict`` is the English (Microsoft) rule; ``False`` the eager one for translations.
-    ``spaced`` (see :func:`spaced_units`): a full-width stop ends a sentence only before a space."""
-    stops = list(_STOP.finditer(text))
+    ``strict`` is the English (Microsoft) rule; ``False`` the eager one for translations."""
+    stops = list(STOP.finditer(text))
     if not strict and _ANY_WIDE.search(text):
         stops += list(_WIDE_STOP.finditer(text))
         stops.sort(key=lambda m: m.start())
@@ -122,7 +120,6 @@ def boundaries(text: str, locale: str = "en-US", *, strict: bool = True, spaced:
         return []  # most pieces: no stop, or one at the very end
     guard = protected(text)
     known = abbreviations(locale)
-    uncased = not strict and bool(_UNCASED_SCRIPTS.search(text))
     cuts: list[int] = []
     for stop in stops:
         cut = stop.end()
@@ -137,10 +134,7 @@ def boundaries(text: str, locale: str = "en-US", *, strict: bool = True, spaced:
         first = text[opener.end()] if opener and opener.end() < len(text) else ""
         if not first:
             continue
-        if mark in "。！？" and spaced and not stop.group().endswith((" ", "\n", "\t", "\u3000")):
+        if mark in "。！？" and not stop.group().endswith((" ", "\n", "\t", "\u3000")):
             continue
-        if mark in "。！？" or uncased:
-            cuts.append(cut)
-        else:
-            cuts.append(cut)
+        cuts.append(cut)
     return cuts

@@ -175,9 +175,14 @@ def _cleaned(text: str) -> str:
     return XML_ILLEGAL.sub(REPLACEMENT, text)
 
 
+def entry_context(seg_id: str) -> str:
+    """An occurrence's plain context (its segment id, cleaned)."""
+    return seg_id if SPECIAL.search(seg_id) is None else _cleaned(seg_id)
+
+
 def entry_key(seg_id: str, source: str) -> int:
     """The digest of an occurrence's key: its context and msgid, as :func:`_entries` writes them."""
-    return _digest(seg_id if SPECIAL.search(seg_id) is None else _cleaned(seg_id), _message("msgid", source, _cleaned)[1])
+    return _digest(entry_context(seg_id), _message("msgid", source, _cleaned)[1])
 
 
 def _entries(part: Part[OccurrenceRow]) -> Rendered:
@@ -242,7 +247,8 @@ def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
                           {"fuzzy": counts.get("fuzzy", 0), "illegal_chars": counts.get("illegal_chars", 0)})
 
         documents.append(Document(rel, "articles", _header(ctx, src, tgt), "", _render, output,
-                                  ((target_locale, source_locale),), keyed=_core_entry_key))
+                                  ((target_locale, source_locale),), keyed=_core_entry_key,
+                                  id_part=entry_context))
     return documents
 
 

@@ -94,6 +94,9 @@ class Document(Generic[Row]):
     """The key of an occurrence, from its segment id and source as written, that must be unique
     in the document: the output layer finds the keys that collide and hands each part its own
     (:attr:`Part.colliding`)."""
+    id_part: Callable[[str], str] = str
+    """What :attr:`keyed` makes of a segment id: two occurrences whose ids' parts differ never
+    share a key, so the output layer reads the keys of repeated ids and of ids it changes only."""
     optional: bool = False
     """Written only when some part has a row for it (else no file)."""
 

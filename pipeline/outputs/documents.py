@@ -1,16 +1,13 @@
 """Writing a format's files from the TM: the rows each part needs, read and handed to the format.
 
 For each :class:`~pipeline.export.registry.Document`, every article of its locale pairs is a
-part.  A part's key digests what its rows are made of, read from the TM without their texts
-(an article's content hash and the units of its occurrences; or the units it shows first,
-with their keys and counts), so a part whose key is unchanged is copied from the previous
-file (:mod:`.fragments`) and only the others' rows are read and rendered.  Documents over the
+part (:mod:`.parts`): a part whose key is unchanged is copied from the previous file
+(:mod:`.fragments`) and only the others' rows are read and rendered.  Documents over the
 same rows (TMX's main and MT-only files) are written in one pass.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 from itertools import groupby
@@ -25,9 +22,10 @@ from ..output import Output, Rendered
 from ..rows import UnitRow
 from ..store import Store
 from .fragments import Fragments, layout
+from .parts import digest, part_keys, part_rows
 from .tables import write_table
 
-__all__ = ["write_format"]
+__all__ = ["COLLISION_CANDIDATES", "write_format"]
 
 
 def write_format(fmt: Format, store: Store, out: Path, ctx: DocumentContext) -> list[Output]:
@@ -47,34 +45,28 @@ def write_format(fmt: Format, store: Store, out: Path, ctx: DocumentContext) -> 
     return [output for at in sorted(entries) for output in entries[at]]
 
 
-def _digest(*parts: Any) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+#: Past this many segment ids that may collide, every occurrence's key is read.
+COLLISION_CANDIDATES = 20_000
 
 
-def _part_keys(store: Store, shape: str, target: str, source: str | None) -> Iterator[tuple[str, str]]:
-    """``(article path, part key)`` of each part over one locale pair, in order."""
-    if shape == "articles":
-        for stamp in store.article_stamps(target, source):
-            yield stamp.path, _digest(stamp.sha256, stamp.unit_ids)
-        return
-    assert source is not None
-    for path, group in groupby(store.unit_stamps(source, target), key=lambda stamp: stamp.path):
-        stamps = list(group)
-        yield path, _digest(stamps[0].sha256, [(s.seq, s.key, s.repetitions, s.mt_repetitions, s.id) for s in stamps])
-
-
-def _rows(store: Store, shape: str, target: str, source: str | None, paths: list[str]) -> Iterator[list[Any]]:
-    if shape == "articles":
-        return store.article_occurrences(target, paths, source)
-    assert source is not None
-    return store.article_units(source, target, paths)
-
-
-def _colliding(store: Store, keyed: Callable[[str, str], int], target: str,
+def _colliding(store: Store, keyed: Callable[[str, str], int], id_part: Callable[[str], str], target: str,
                source: str | None) -> dict[str, frozenset[int]]:
     """Per article, its keys that occur more than once in the locale pair (articles with none left
-    out): every occurrence's key with its article, sorted by key (on disk past a bound)."""
-    keys = ((keyed(row.id, row.source_raw), row.path) for row in store.occurrence_keys(target, source))
+    out): the occurrences' keys with their articles, sorted by key (on disk past a bound).
+
+    Only occurrences whose segment id may share a key are read (:attr:`Document.id_part`): ids
+    that occur more than once, and those the key changes with what they become."""
+    candidates: set[str] = set()
+    for seg_id, count in store.segment_ids(target, source):
+        part = id_part(seg_id)
+        if count > 1 or part != seg_id:
+            candidates.update((seg_id, part))
+            if len(candidates) > COLLISION_CANDIDATES:
+                break
+    if not candidates:
+        return {}
+    keys = ((keyed(row.id, row.source_raw), row.path) for row in store.occurrence_keys(
+        target, source, sorted(candidates) if len(candidates) <= COLLISION_CANDIDATES else None))
     found: dict[str, set[int]] = {}
     for key, group in groupby(external_sort(keys, key=None), key=lambda item: item[0]):
         paths = [path for _, path in group]
@@ -88,7 +80,7 @@ def _write_documents(name: str, documents: list[Document[Any]], store: Store, ou
                      ctx: DocumentContext) -> list[Output | None]:
     """Write documents whose parts are the same rows; an optional one with no row is not written."""
     shape, pairs = documents[0].shape, documents[0].pairs
-    keyed = next((doc.keyed for doc in documents if doc.keyed is not None), None)
+    keyed = next((doc for doc in documents if doc.keyed is not None), None)  # the document the keys are of
     totals: list[dict[str, int]] = [{"parts": 0} for _ in documents]
     with ExitStack() as stack:
         files = [stack.enter_context(Fragments(out, doc.path, layout(name, doc.path, repr(ctx.options))))
@@ -96,11 +88,12 @@ def _write_documents(name: str, documents: list[Document[Any]], store: Store, ou
         for doc, frag in zip(documents, files):
             frag.write(doc.head)
         for target, source in pairs:
-            colliding = _colliding(store, keyed, target, source) if keyed is not None else {}
-            plan = [(path, f"{key}:{_digest(sorted(colliding[path]))}" if path in colliding else key)
-                    for path, key in _part_keys(store, shape, target, source)]
+            colliding = _colliding(store, keyed.keyed, keyed.id_part, target, source) \
+                if keyed is not None and keyed.keyed is not None else {}
+            plan = [(part.path, f"{part.key}:{digest(sorted(colliding[part.path]))}"
+                     if part.path in colliding else part.key) for part in part_keys(store, shape, target, source)]
             stale = {path for path, key in plan if not all(frag.holds(path, key) for frag in files)}
-            rows = _rows(store, shape, target, source, sorted(stale))
+            rows = part_rows(store, shape, target, source, sorted(stale))
             progress.expect(len(plan))
             for path, key in plan:
                 progress.advance()

@@ -12,6 +12,10 @@ A part may hold values of the whole document (the build's signature, the part's 
 the renderer is given them as *values*; here it is given markers instead, the bytes between
 markers are recorded, and a copy fills in the current values.
 
+A Parquet file is written the same way in row groups (:class:`RowGroups`): a run of articles
+whose key is unchanged is copied from the previous file's row group (decoded and encoded again
+by pyarrow, never read from the TM).
+
 A record of another layout (version, code, format, options), of another state of the file,
 or one that cannot be read, reuses nothing.
 """
@@ -31,7 +35,7 @@ from ..atomic import atomic_open, atomic_path
 from ..errors import OutputError
 from ..output import Rendered
 
-__all__ = ["CACHE", "Fragments", "layout", "record_path"]
+__all__ = ["CACHE", "Fragments", "RowGroups", "layout", "record_path"]
 
 #: The build's cache folder, below the output directory.
 CACHE = ".tmpipe-cache"
@@ -247,3 +251,34 @@ class Fragments:
 
 class _Discarded(Exception):
     """Raised into the temporary file's context to remove it."""
+
+
+class RowGroups:
+    """The record of a Parquet file written in row groups, one per run of articles: which row
+    group of the previous file (``old``, as it is now) holds a run with the same key.
+
+    The caller writes the file: a row group it copies or writes goes in with :meth:`add`, and
+    :meth:`commit` records them once the file is in place at ``dest``."""
+
+    def __init__(self, out: Path, rel: str, layout_key: str, old: Path | None = None) -> None:
+        self.old = old or out / rel
+        self.record = record_path(out, rel)
+        self.layout = layout_key
+        self.previous: dict[str, list[Any]] = _read_record(self.old, self.record, layout_key)
+        self.groups: dict[str, list[Any]] = {}
+
+    def held(self, name: str, key: str, rows: int) -> int | None:
+        """The previous file's row group of run ``name`` when its key is ``key`` (and it holds
+        ``rows`` rows), else None."""
+        entry = self.previous.get(name)
+        if entry is None or entry[0] != key or entry[2] != rows:
+            return None
+        return int(entry[1])
+
+    def add(self, name: str, key: str, rows: int) -> None:
+        """The next row group of the new file is run ``name``."""
+        self.groups[name] = [key, len(self.groups), rows]
+
+    def commit(self, dest: Path) -> None:
+        """Record the row groups of the file now at ``dest``."""
+        _write_record(dest, self.record, self.layout, self.groups)

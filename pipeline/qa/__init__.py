@@ -15,8 +15,8 @@ from . import markup, numbers, urls, anomalies, typography, length  # noqa: F401
 from .config import QaConfig, load_config, load_suppressions, write_suppressions
 from .findings import SEVERITIES, Finding, Severity
 from .registry import CHECKS, CheckContext, CheckInfo, QaSegment, check, get_check
-from .runner import QaResult, UnitMemo, gate, run_checks, settings_digest
+from .runner import ArticleMemo, QaResult, Recalled, gate, run_checks, settings_digest
 
 __all__ = ["CHECKS", "CheckContext", "CheckInfo", "Finding", "QaConfig", "QaResult", "QaSegment", "SEVERITIES",
-           "Severity", "UnitMemo", "check", "gate", "get_check", "load_config", "load_suppressions", "run_checks",
+           "Severity", "ArticleMemo", "Recalled", "check", "gate", "get_check", "load_config", "load_suppressions", "run_checks",
            "settings_digest", "write_suppressions"]

@@ -38,4 +38,4 @@ def corpus_facts(store: Store, min_locales: int = 2) -> CorpusFacts:
         translated_in.update((locale, text) for locale in locales & elsewhere)
         if len(elsewhere) > len(locales):
             mostly.add(text)
-    return CorpusFacts(frozenset(names), frozenset(translated_in), frozenset(mostly))
+    return CorpusFacts(frozenset(names), frozenset(translated_in), frozenset(mostly), MAX_CHARS)

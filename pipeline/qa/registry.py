@@ -98,10 +98,16 @@ class CorpusFacts:
     translates in another (a miss, not a name)."""
     mostly_translated: frozenset[str] = frozenset()
     """Sources left identical somewhere but translated in more locales than left identical."""
+    max_chars: int = 64
+    """The longest source the facts are learnt of (a sentence is never a name)."""
+
+    def concerns(self, source_text: str) -> bool:
+        """Whether the facts may say anything of this source."""
+        return 0 < len(source_text.strip()) <= self.max_chars
 
     def about(self, locale: str, source_text: str) -> str:
         """What the facts say of one unit's source in one locale (a unit's segment findings may
-        depend on that and nothing else of the corpus): a memo of findings keys on it."""
+        depend on that and nothing else of the corpus): a memo of findings is valid while it holds."""
         text = source_text.strip()
         return "".join("1" if fact else "0" for fact in (
             text in self.names, (locale, text) in self.translated_in, text in self.mostly_translated))

@@ -2,10 +2,10 @@
 
 Segment checks see each distinct unit of a locale once (:meth:`~pipeline.store.Store.qa_units`);
 its findings are then copied to each of its occurrences, in corpus order.  A run may be given
-a :class:`UnitMemo`, which recalls the findings of units checked by an earlier run with the
-same settings (and the same corpus facts about the unit's source, :meth:`CorpusFacts.about`)
-and keeps those of the units it checks: only the units it cannot recall are read whole and
-checked.  Corpus checks run on the whole TM.
+an :class:`ArticleMemo`, which recalls an article's segment findings from an earlier run with
+the same settings while the article's content is the same and the corpus facts say the same of
+its sources (:meth:`CorpusFacts.about`), and keeps those of the articles it checks: a rebuild
+reads and checks only the units of the articles that changed.  Corpus checks run on the whole TM.
 
 Findings are counted as they come (:class:`~.tally.Tally`); suppressed ones (in the baseline
 file) are counted apart; at most ``max_findings`` per check are kept for the reports, the most
@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from .. import __version__, code_digest, progress
 from ..output import Output
-from ..rows import QaUnit, QaUnitKey
+from ..rows import ArticleKey, QaUnit
 from ..store import Store
 from .config import QaConfig
 from .findings import SEVERITIES, Finding, Severity, severity_rank
@@ -33,23 +33,30 @@ from .names import corpus_facts
 from .registry import CHECKS, CheckContext, CorpusFacts, QaSegment, end_pass
 from .tally import Tally
 
-__all__ = ["QaResult", "UnitMemo", "gate", "run_checks", "settings_digest"]
-
-Row = TypeVar("Row", QaUnit, QaUnitKey)
+__all__ = ["ArticleMemo", "QaResult", "Recalled", "gate", "run_checks", "settings_digest"]
 
 #: Libraries whose data checks read (a new version may find other things).
 _LIBRARIES = ("lingua-language-detector", "regex", "wordfreq", "babel")
 
 
-class UnitMemo(Protocol):
-    """Findings of units kept between runs with the same settings, by a key of the unit."""
+@dataclass(slots=True)
+class Recalled:
+    """An article's segment findings as a memo kept them."""
 
-    def recall(self, units: Sequence[tuple[bytes, QaUnitKey]]) -> dict[bytes, tuple[Finding, ...]]:
-        """Of ``(key, unit)`` pairs, the findings kept under each key that has some (none: an empty
-        tuple)."""
+    facts: list[tuple[str, str]]
+    """``(source, what the corpus facts said of it)`` for the article's sources they concern."""
+    findings: list[Finding]
+    """Its findings, located, in order."""
 
-    def keep(self, key: bytes, unit: QaUnit, findings: Sequence[Finding]) -> None:
-        """Keep the findings of a unit just checked, under ``key``."""
+
+class ArticleMemo(Protocol):
+    """Segment findings of articles, kept between runs with the same settings."""
+
+    def recall(self, locale: str, articles: Sequence[ArticleKey]) -> dict[str, Recalled]:
+        """By path, what was kept for those of ``articles`` whose content is the one kept."""
+
+    def keep(self, locale: str, article: ArticleKey, facts: list[tuple[str, str]], findings: Sequence[Finding]) -> None:
+        """Keep an article's segment findings, with what the corpus facts said of its sources."""
 
 
 @dataclass(slots=True)
@@ -125,66 +132,64 @@ def _contexts(config: QaConfig, english: Path | None, baseline: Store | None,
     return contexts
 
 
-_BATCH = 1000  # units checked or recalled from a memo at a time
-
-
-def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
-    while batch := list(itertools.islice(rows, _BATCH)):
-        yield batch
-
-
-def _unit_findings(store: Store, locale: str, segmentwise: list[CheckContext],
-                   memo: UnitMemo | None) -> dict[int, tuple[Finding, ...]]:
-    """Unit id → the findings of every segment check on that unit (units with findings only)."""
+def _unit_findings(units: Iterable[QaUnit], segmentwise: list[CheckContext],
+                   sources: dict[int, str]) -> dict[int, tuple[Finding, ...]]:
+    """Unit id → the findings of every segment check on that unit (units with findings only);
+    ``sources`` gets the source of each unit the corpus facts concern."""
     found: dict[int, tuple[Finding, ...]] = {}
     checks = [(ctx.info.func, ctx) for ctx in segmentwise]
     facts = segmentwise[0].corpus
-
-    def check(units: Iterable[QaUnit], keys: dict[int, bytes] | None = None) -> None:
-        for unit in units:
-            seg = QaSegment(unit)
-            findings = tuple(finding for func, ctx in checks for finding in func(seg, ctx))
-            if memo is not None and keys is not None:
-                memo.keep(keys[unit.unit_id], unit, findings)
-            if findings:
-                found[unit.unit_id] = findings
-
-    if memo is None:
-        for units in _batches(store.qa_units(locale)):
-            check(units)
-            progress.advance(len(units))
-        return found
-    for batch in _batches(store.qa_unit_keys(locale)):
-        keys = {row.unit_id: row.key + facts.about(locale, row.source_text).encode() for row in batch}
-        recalled = memo.recall([(keys[row.unit_id], row) for row in batch])
-        missing = []
-        for row in batch:
-            findings = recalled.get(keys[row.unit_id])
-            if findings is None:
-                missing.append(row.unit_id)
-            elif findings:
-                found[row.unit_id] = findings
-        check(store.qa_units_by_id(missing), keys)
-        progress.advance(len(batch))
+    for unit in units:
+        seg = QaSegment(unit)
+        findings = tuple(finding for func, ctx in checks for finding in func(seg, ctx))
+        if findings:
+            found[unit.unit_id] = findings
+        if facts.concerns(unit.source_text):
+            sources[unit.unit_id] = unit.source_text
+        progress.advance()
     return found
 
 
-def _segment_findings(store: Store, segmentwise: list[CheckContext], memo: UnitMemo | None) -> Iterator[Finding]:
-    """Every segment check's findings at every occurrence, in corpus order (memory holds the
-    findings of one locale's units at a time)."""
+def _segment_findings(store: Store, segmentwise: list[CheckContext], memo: ArticleMemo | None) -> Iterator[Finding]:
+    """Every segment check's findings at every occurrence, in corpus order: recalled for the
+    articles the memo holds, else found by checking each unit of the others once (memory holds
+    the findings of one locale's units at a time)."""
+    facts = segmentwise[0].corpus
     for locale in store.locales():
-        found = _unit_findings(store, locale, segmentwise, memo)
-        if not found:
+        articles = list(store.qa_articles(locale))
+        recalled = {} if memo is None else {
+            path: kept for path, kept in memo.recall(locale, articles).items()
+            if all(facts.about(locale, source) == said for source, said in kept.facts)}
+        if len(recalled) == len(articles):
+            for article in articles:
+                yield from recalled[article.path].findings
             continue
-        for place in store.qa_occurrences(locale):
-            at = found.get(place.unit_id)
-            if at is not None:
-                for f in at:
-                    yield Finding(f.check, f.severity, f.locale, place.file, place.line, place.id, f.source,
-                                  f.target, f.message, f.extra, f.key)
+        paths = [article.path for article in articles if article.path not in recalled] if recalled else None
+        progress.expect(lambda: store.qa_unit_count(locale, paths))  # called at once, if at all
+        sources: dict[int, str] = {}
+        found = _unit_findings(store.qa_units(locale, paths), segmentwise, sources)
+        places = itertools.groupby(store.qa_occurrences(locale, paths), key=lambda place: place.file)
+        for article in articles:
+            kept = recalled.get(article.path)
+            if kept is not None:
+                yield from kept.findings
+                continue
+            path, group = next(places)
+            assert path == article.path, (path, article.path)
+            located, concerned = [], set()
+            for place in group:
+                if place.unit_id in sources:
+                    concerned.add(sources[place.unit_id])
+                for f in found.get(place.unit_id, ()):
+                    located.append(Finding(f.check, f.severity, f.locale, place.file, place.line, place.id,
+                                           f.source, f.target, f.message, f.extra, f.key))
+            if memo is not None:
+                memo.keep(locale, article, [(source, facts.about(locale, source)) for source in sorted(concerned)],
+                          located)
+            yield from located
 
 
-def _findings(store: Store, contexts: list[CheckContext], memo: UnitMemo | None) -> Iterator[Finding]:
+def _findings(store: Store, contexts: list[CheckContext], memo: ArticleMemo | None) -> Iterator[Finding]:
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]
     if segmentwise:
         try:
@@ -200,17 +205,17 @@ def _findings(store: Store, contexts: list[CheckContext], memo: UnitMemo | None)
 
 def run_checks(store: Store, config: QaConfig, *, english: Path | None = None, baseline: Store | None = None,
                suppressed: set[str] | frozenset[str] = frozenset(), keep_all: bool = False,
-               memo: Callable[[str], UnitMemo] | None = None) -> QaResult:
+               memo: Callable[[str], ArticleMemo] | None = None) -> QaResult:
     """Run every enabled check; count, suppress and keep findings (no report is written).
 
     ``memo(scope)`` gives the memo of segment findings for the settings digest ``scope``
-    (:func:`settings_digest`), or None to check every unit."""
+    (:func:`settings_digest`), or None to check every article."""
     skipped: dict[str, str] = {}
     facts = corpus_facts(store) if config.settings("untranslated").enabled else CorpusFacts()
     contexts = _contexts(config, english, baseline, skipped, facts)
-    # the units of the segment pass, a step per corpus check, and every occurrence for the checks
-    # against an outside input (--english, --baseline), which walk them all
-    progress.expect(lambda: store.unit_count() + sum(
+    # a step per corpus check, and every occurrence for the checks against an outside input
+    # (--english, --baseline), which walk them all; the segment pass adds the units it checks
+    progress.expect(lambda: sum(
         sum(store.pairs_by_locale().values()) if ctx.info.needs else 1 for ctx in contexts if ctx.info.scope == "corpus"))
     tally = Tally(config, suppressed, keep_all)
     segmentwise = [ctx for ctx in contexts if ctx.info.scope == "segment"]

@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..rows import AnomalyRow, FileRow, LengthRow, Located, OccurrenceRow, QaUnit, QaUnitKey, SourceUse, VariantRow
 from ..core import twin
+from ..rows import AnomalyRow, ArticleKey, FileRow, LengthRow, Located, OccurrenceRow, QaUnit, SourceUse, VariantRow
 from . import codec
-from .read import OCCURRENCE, Reader, occurrence_rows
+from .read import IN_PATHS, OCCURRENCE, Reader, occurrence_rows
 
 __all__ = ["QaQueries"]
 
@@ -28,21 +28,23 @@ qa_unit_rows = twin(codec.qa_unit_rows, "pipeline.store.ccodec")
 class QaQueries(Reader):
     """The store's QA queries (a mixin of :class:`~pipeline.store.Store`)."""
 
-    def qa_units(self, locale: str) -> Iterator[QaUnit]:
-        """Each unit that occurs in ``locale``'s articles, once: what segment checks look at."""
-        return qa_unit_rows(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE})", (locale,)))
+    def qa_articles(self, locale: str) -> Iterator[ArticleKey]:
+        """The articles of ``locale`` that have pairs, in path order."""
+        for row in self._rows("SELECT f.path, f.sha256 FROM files f WHERE f.locale = ? AND EXISTS"
+                              " (SELECT 1 FROM occurrences o WHERE o.file_id = f.id) ORDER BY f.path", (locale,)):
+            yield ArticleKey(*row)
 
-    def qa_unit_keys(self, locale: str) -> Iterator[QaUnitKey]:
-        """:meth:`qa_units`, the same units in the same order, without their decoded sides."""
-        for row in self._rows("SELECT key, id, source_raw, target_raw, source_text FROM units"
-                              f" WHERE id IN ({_OF_LOCALE})", (locale,)):
-            yield QaUnitKey(*row)
+    def qa_units(self, locale: str, paths: list[str] | None = None) -> Iterator[QaUnit]:
+        """Each unit that occurs in ``locale``'s articles (only in ``paths``, when given), once: what
+        segment checks look at."""
+        return qa_unit_rows(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE}{IN_PATHS if paths else ''})",
+                                       (locale, json.dumps(paths)) if paths else (locale,)))
 
-    def qa_units_by_id(self, ids: list[int]) -> Iterator[QaUnit]:
-        """The units with these ids (in any order)."""
-        for at in range(0, len(ids), 500):
-            yield from qa_unit_rows(self.db.execute(
-                f"{_QA_UNIT} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids[at:at + 500]),)))
+    def qa_unit_count(self, locale: str, paths: list[str] | None = None) -> int:
+        """How many units :meth:`qa_units` gives."""
+        return int(self.db.execute(f"SELECT COUNT(DISTINCT o.unit_id) FROM occurrences o JOIN files f ON f.id = o.file_id"
+                                   f" WHERE f.locale = ?{IN_PATHS if paths else ''}",
+                                   (locale, json.dumps(paths)) if paths else (locale,)).fetchone()[0])
 
     def qa_short_source_uses(self, max_chars: int) -> Iterator[SourceUse]:
         """For every source text of at most ``max_chars`` characters that some occurring unit
@@ -55,11 +57,11 @@ class QaQueries(Reader):
                 (max_chars,)):
             yield SourceUse(*row)
 
-    def qa_occurrences(self, locale: str) -> Iterator[Located]:
-        """Where ``locale``'s units occur, in corpus order (path, then position)."""
+    def qa_occurrences(self, locale: str, paths: list[str] | None = None) -> Iterator[Located]:
+        """Where ``locale``'s units occur (in ``paths``, when given), in corpus order (path, then position)."""
         for row in self._rows("SELECT f.path, o.line, o.seg_id, o.unit_id FROM files f"
-                              " JOIN occurrences o ON o.file_id = f.id WHERE f.locale = ? ORDER BY f.path, o.seq",
-                              (locale,)):
+                              f" JOIN occurrences o ON o.file_id = f.id WHERE f.locale = ?{IN_PATHS if paths else ''}"
+                              " ORDER BY f.path, o.seq", (locale, json.dumps(paths)) if paths else (locale,)):
             yield Located(*row)
 
     def qa_files(self) -> Iterator[FileRow]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -16,13 +17,16 @@ from ..core import twin
 from ..rows import ArticleRow, ArticleStamp, OccurrenceKey, OccurrenceRow, UnitRow, UnitStamp
 from . import codec
 
-__all__ = ["OCCURRENCE", "Reader", "occurrence_rows", "unit_rows"]
+__all__ = ["IN_PATHS", "OCCURRENCE", "Reader", "occurrence_rows", "unit_rows"]
 
 #: An occurrence with its unit (the columns :func:`~.codec.occurrence_rows` reads), ``f`` its article.
 OCCURRENCE = (f"SELECT {codec.OCCURRENCE_COLUMNS}"
               " FROM files f JOIN occurrences o ON o.file_id = f.id JOIN units u ON u.id = o.unit_id")
 #: A unit with its first occurrence ``o`` and that one's article ``f`` (:func:`~.codec.unit_rows`).
 _UNIT = f"SELECT {codec.UNIT_COLUMNS}"
+#: Restricts a query on ``files f`` to the paths of a JSON list (read in path order, by the
+#: list's own index: as fast as a scan of the locale, when every path is on the list).
+IN_PATHS = " AND f.path IN (SELECT value FROM json_each(?))"
 _UNIT_FROM = " FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON f.id = o.file_id"
 #: One article's units by their first occurrences there (``units_by_first``).
 _UNIT_OF_ARTICLE = (" FROM files f CROSS JOIN occurrences o ON o.file_id = f.id"
@@ -38,10 +42,26 @@ unit_rows = twin(codec.unit_rows, "pipeline.store.ccodec")
 Row = TypeVar("Row", OccurrenceRow, UnitRow)
 
 
-def _by_article(rows: Iterator[Row]) -> Iterator[list[Row]]:
-    """Rows grouped by their ``article`` (consecutive rows of one article)."""
-    for _, group in itertools.groupby(rows, key=lambda row: row.article.path):
-        yield list(group)
+def _of_locale(target_locale: str, source_locale: str | None) -> tuple[str, tuple[str, ...]]:
+    """The condition on ``files f`` of a locale's articles (and source locale)."""
+    if source_locale is None:
+        return "f.locale = ?", (target_locale,)
+    return "f.locale = ? AND f.source_locale = ?", (target_locale, source_locale)
+
+
+def _by_article(paths: list[str], read: Callable[[str], Iterator[Row]]) -> Iterator[list[Row]]:
+    """The rows of each article of ``paths``, in path order (an empty list for one without
+    rows), from one query: ``read`` is given the paths as a JSON list (:data:`IN_PATHS`)."""
+    wanted = sorted(set(paths))
+    groups = itertools.groupby(read(json.dumps(wanted)), key=lambda row: row.article.path)
+    path, group = next(groups, (None, None))
+    for each in wanted:
+        if each == path:
+            assert group is not None
+            yield list(group)
+            path, group = next(groups, (None, None))
+        else:
+            yield []
 
 
 class Reader:
@@ -89,11 +109,6 @@ class Reader:
         """``{target locale: pairs}`` (occurrences of units)."""
         return dict(self.db.execute(
             "SELECT f.locale, COUNT(*) FROM occurrences o JOIN files f ON f.id = o.file_id GROUP BY 1"))
-
-    def article_count(self, locale: str) -> int:
-        """How many articles the locale has."""
-        (articles,) = self.db.execute("SELECT COUNT(*) FROM files WHERE locale = ?", (locale,)).fetchone()
-        return int(articles)
 
     #: The per-locale and total counts of :meth:`summary`.
     SUMMARY_COUNTS = ("files", "occurrences", "pairs", "anomalies", "occurrences_in_anomalies", "units", "mt_units")
@@ -162,10 +177,19 @@ class Reader:
         for (path, sha), group in itertools.groupby(rows, key=lambda row: row[:2]):
             yield ArticleStamp(path, sha, [row[2] for row in group])
 
-    def occurrence_keys(self, target_locale: str, source_locale: str | None = None) -> Iterator[OccurrenceKey]:
-        """The segment id and source of every occurrence, in :meth:`segments` order (no decoding)."""
-        where, args = ("f.locale = ?", (target_locale,)) if source_locale is None else \
-            ("f.locale = ? AND f.source_locale = ?", (target_locale, source_locale))
+    def segment_ids(self, target_locale: str, source_locale: str | None = None) -> Iterator[tuple[str, int]]:
+        """Each segment id of the locale's occurrences, with how many occurrences have it."""
+        where, args = _of_locale(target_locale, source_locale)
+        return self._rows(f"SELECT o.seg_id, COUNT(*) FROM files f JOIN occurrences o ON o.file_id = f.id"
+                          f" WHERE {where} GROUP BY o.seg_id", args)
+
+    def occurrence_keys(self, target_locale: str, source_locale: str | None = None,
+                        seg_ids: list[str] | None = None) -> Iterator[OccurrenceKey]:
+        """The segment id and source of every occurrence (with one of ``seg_ids``, when given), in
+        :meth:`segments` order (no decoding)."""
+        where, args = _of_locale(target_locale, source_locale)
+        if seg_ids is not None:
+            where, args = f"{where} AND o.seg_id IN (SELECT value FROM json_each(?))", (*args, json.dumps(seg_ids))
         for row in self._rows(f"SELECT f.path, o.seg_id, u.source_raw FROM files f JOIN occurrences o"
                               f" ON o.file_id = f.id JOIN units u ON u.id = o.unit_id WHERE {where}"
                               f" ORDER BY f.path, o.seq", args):
@@ -174,9 +198,10 @@ class Reader:
     def article_occurrences(self, target_locale: str, paths: list[str],
                             source_locale: str | None = None) -> Iterator[list[OccurrenceRow]]:
         """The occurrences of each article in ``paths`` (one list per article, in path order)."""
-        return self._by_article(target_locale, paths, lambda: self.segments(target_locale, source_locale),
-                                lambda path: occurrence_rows(self.db.execute(
-                                    f"{OCCURRENCE} WHERE f.path = ? ORDER BY o.seq", (path,)), self._article))
+        where, args = ("f.locale = ?", [target_locale]) if source_locale is None else \
+            ("f.locale = ? AND f.source_locale = ?", [target_locale, source_locale])
+        return _by_article(paths, lambda chosen: occurrence_rows(self._rows(
+            f"{OCCURRENCE} WHERE {where}{IN_PATHS} ORDER BY f.path, o.seq", (*args, chosen)), self._article))
 
     def segments(self, target_locale: str | None = None, source_locale: str | None = None) -> Iterator[OccurrenceRow]:
         """Every occurrence (of one locale, and source locale) in corpus order: locale, path, position.
@@ -208,20 +233,6 @@ class Reader:
 
     def article_units(self, source_locale: str, target_locale: str, paths: list[str]) -> Iterator[list[UnitRow]]:
         """The units first seen in each article of ``paths`` (one list per article, in path order)."""
-        return self._by_article(target_locale, paths, lambda: self.units(source_locale, target_locale),
-                                lambda path: unit_rows(self.db.execute(
-                                    f"{_UNIT}{_UNIT_OF_ARTICLE} WHERE f.path = ? ORDER BY o.seq",
-                                    (source_locale, target_locale, path)), self._article))
-
-    def _by_article(self, target_locale: str, paths: list[str], every: Callable[[], Iterator[Row]],
-                    one: Callable[[str], Iterator[Row]]) -> Iterator[list[Row]]:
-        """The rows of each article in ``paths``: when many are wanted, the locale's rows are read in
-        one pass (``every``), the others skipped; when few, each article is looked up (``one``)."""
-        wanted = set(paths)
-        if len(wanted) * 8 > self.article_count(target_locale):
-            for rows in _by_article(every()):
-                if rows[0].article.path in wanted:
-                    yield rows
-            return
-        for path in sorted(wanted):
-            yield list(one(path))
+        return _by_article(paths, lambda chosen: unit_rows(self._rows(
+            f"{_UNIT}{_UNIT_OF_ARTICLE} WHERE f.locale = ?{IN_PATHS} ORDER BY f.path, o.seq",
+            (source_locale, target_locale, target_locale, chosen)), self._article))
