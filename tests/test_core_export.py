@@ -20,7 +20,8 @@ from pipeline import core
 from pipeline.export import ExportOptions, get_format
 from pipeline.export import xml
 from pipeline.export.registry import Document, DocumentContext, Part
-from pipeline.outputs.documents import _colliding, _part_keys, _rows
+from pipeline.outputs.documents import colliding_keys
+from pipeline.outputs.parts import part_keys, part_rows
 from pipeline.store import Store
 
 cxml = pytest.importorskip("pipeline.export.cxml", reason="the compiled core is not built")
@@ -53,9 +54,9 @@ def _parts(store: Store, fmt: str, options: ExportOptions) -> Iterator[tuple[Doc
             if not isinstance(doc, Document):
                 continue
             for target, source in doc.pairs:
-                colliding = _colliding(store, doc.keyed, target, source) if doc.keyed else {}
-                paths = [path for path, _ in _part_keys(store, doc.shape, target, source)]
-                for number, rows in enumerate(_rows(store, doc.shape, target, source, paths), 1):
+                colliding = colliding_keys(store, doc.keyed, doc.id_part, target, source) if doc.keyed else {}
+                paths = [part.path for part in part_keys(store, doc.shape, target, source)]
+                for number, rows in enumerate(part_rows(store, doc.shape, target, source, paths), 1):
                     selected = rows if doc.select is None else [row for row in rows if doc.select(row)]
                     yield doc, Part(selected, doc.values(number), colliding.get(rows[0].article.path, frozenset()))
 
