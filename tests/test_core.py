@@ -5,6 +5,7 @@ and an install without a C compiler, which must give a working pure-Python tmpip
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import shutil
 import subprocess
@@ -79,13 +80,46 @@ def test_version_names_the_core(pure: bool) -> None:
 def test_a_module_built_from_another_source_is_stale(tmp_path: Path) -> None:
     source = tmp_path / "compiled.pyx"
     source.write_text("# one version\n")
-    module = types.SimpleNamespace(__name__="pipeline.extract.compiled", __file__=str(tmp_path / "compiled.so"),
-                                   SOURCE_SHA256=hashlib.sha256(source.read_bytes()).hexdigest())
-    assert not core._stale(module)  # type: ignore[arg-type]
+    extension = tmp_path / "compiled.cpython-311-x86_64-linux-gnu.so"
+    extension.write_bytes(b"\x7fELF...\0" + hashlib.sha256(source.read_bytes()).hexdigest().encode() + b"\0...")
+    assert not core.stale(extension)
     source.write_text("# another version\n")
-    assert core._stale(module)  # type: ignore[arg-type]
+    assert core.stale(extension)
     source.unlink()  # an installed wheel has no .pyx: nothing to compare with
-    assert not core._stale(module)  # type: ignore[arg-type]
+    assert not core.stale(extension)
+
+
+def test_built_modules_are_found_without_importing_them(tmp_path: Path) -> None:
+    import importlib.machinery
+    assert core.built("pipeline.export.cnone", tmp_path) is None
+    (tmp_path / "export").mkdir()
+    made = tmp_path / "export" / f"cnone{importlib.machinery.EXTENSION_SUFFIXES[0]}"
+    made.write_bytes(b"")
+    assert core.built("pipeline.export.cnone", tmp_path) == made
+
+
+@pytest.mark.parametrize("name", core.MODULES)
+def test_every_module_is_built_from_its_source(name: str) -> None:
+    """What the switch reads from the files (no import) is what the modules say once imported."""
+    extension = core.built(name)
+    assert extension is not None and not core.stale(extension)
+    module = importlib.import_module(name)
+    assert Path(module.__file__ or "") == extension
+    assert module.SOURCE_SHA256 == hashlib.sha256(extension.with_name(name.rsplit(".", 1)[1] + ".pyx").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("first", ["pipeline.store", "pipeline.export", "pipeline.extract", "pipeline.qa",
+                                   "pipeline.cli", "pipeline.build"])
+def test_the_core_is_the_same_whatever_is_imported_first(first: str) -> None:
+    """A compiled module imports the pure modules it twins, which ask for twins as they are imported:
+    whichever package a process imports first, every twin is the compiled one (or, with TMPIPE_PURE,
+    every one the pure one)."""
+    probe = (f"import {first}, sys, pipeline.cli\nfrom pipeline import core\n"
+             "loaded = sorted(m for m in core.MODULES if m in sys.modules)\n"
+             "print(core.describe(), loaded == sorted(core.MODULES))")
+    for env, expected in ((_environ(), "compiled True"), (_environ(**{core.PURE_ENV: "1"}), "pure Python: TMPIPE_PURE is set False")):
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert done.stdout.strip() == expected, done.stderr[-2000:]
 
 
 @pytest.mark.parametrize("module", [cinline, cspans], ids=["cinline", "cspans"])
@@ -207,7 +241,7 @@ def test_a_wheel_holds_the_core_or_says_it_does_not(cc: str, tmp_path: Path) -> 
     extensions = [name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".so")]
     said = _not_built_lines(built.stdout + built.stderr)
     if cc == "gcc":
-        assert sorted(name.split(".")[0] for name in extensions) == ["pipeline/extract/cinline", "pipeline/extract/cspans"]
+        assert sorted(name.split(".")[0] for name in extensions) == sorted(m.replace(".", "/") for m in core.MODULES)
         assert not said
     else:
         assert extensions == [] and len(said) == 1, said

@@ -49,7 +49,7 @@ def store(tmp_path: Path) -> Store:
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every article a format renders (its first occurrence's path)."""
     seen: list[str] = []
-    for module, name in ((xliff12, "_article"), (xliff2, "_article"), (po, "_entries"), (tmx, "_tus")):
+    for module, name in ((xliff12, "_core_article"), (xliff2, "_core_article"), (po, "_core_entries"), (tmx, "_core_tus")):
         def counting(part, *args, _render=getattr(module, name)):  # type: ignore[no-untyped-def]
             if part.rows:  # TMX with --split-mt: a part may have no unit for one of its files
                 seen.append(part.rows[0].article.path)

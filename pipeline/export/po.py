@@ -64,6 +64,7 @@ from collections.abc import Callable
 
 from .. import __version__
 from ..chars import REPLACEMENT, XML_ILLEGAL
+from ..core import twin
 from ..model import needs_review
 from ..output import Output, Rendered, signature_text, timestamp
 from ..rows import OccurrenceRow
@@ -230,6 +231,10 @@ def _entries(part: Part[OccurrenceRow]) -> Rendered:
     return Rendered("".join(out), {"units": len(rows), "fuzzy": fuzzy, "illegal_chars": clean.count})
 
 
+def _render(part: Part[OccurrenceRow]) -> Rendered:
+    return _core_entries(part)
+
+
 def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
     documents = []
     for source_locale, target_locale in ctx.pairs:
@@ -241,11 +246,15 @@ def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
             return Output(rel, "po", counts.get("units", 0), src, tgt,
                           {"fuzzy": counts.get("fuzzy", 0), "illegal_chars": counts.get("illegal_chars", 0)})
 
-        documents.append(Document(rel, "articles", _header(ctx, src, tgt), "", _entries, output,
-                                  ((target_locale, source_locale),), keyed=entry_key,
+        documents.append(Document(rel, "articles", _header(ctx, src, tgt), "", _render, output,
+                                  ((target_locale, source_locale),), keyed=_core_entry_key,
                                   id_part=entry_context))
     return documents
 
 
 PO = register(Format("po", "gettext PO catalogue per target locale, MT entries fuzzy (po/fr-FR.po)",
                      _files, per_locale=True))
+
+#: ``_entries`` and ``entry_key`` on the core in use (``pipeline.core``).
+_core_entries = twin(_entries, "pipeline.export.cpo")
+_core_entry_key = twin(entry_key, "pipeline.export.cpo")

@@ -19,6 +19,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from ..core import twin
 from ..output import Output, Rendered
 from ..rows import OccurrenceRow, UnitRow
 from .registry import Document, DocumentContext, Format, Part, Table, register
@@ -62,7 +63,7 @@ def _csv(rows: list[tuple[Any, ...]] | list[tuple[str, ...]]) -> str:
 
 def _csv_part(cells: Callable[[Any], tuple[Any, ...]]) -> Callable[[Part[Any]], Rendered]:
     def render(part: Part[Any]) -> Rendered:
-        return Rendered(_csv([cells(row) for row in part.rows]), {"units": len(part.rows)})
+        return Rendered(_core_csv([cells(row) for row in part.rows]), {"units": len(part.rows)})
     return render
 
 
@@ -72,17 +73,17 @@ def _table_output(rel: str, table: str) -> Callable[[dict[str, int]], Output]:
 
 def _csv_files(ctx: DocumentContext) -> list[Document[Any]]:
     locales = tuple(dict.fromkeys(target for _, target in ctx.pairs))
-    return [Document("segments.csv", "articles", _csv([SEGMENT_COLUMNS]), "", _csv_part(segment_cells),
+    return [Document("segments.csv", "articles", _csv([SEGMENT_COLUMNS]), "", _csv_part(_core_segment_cells),
                      _table_output("segments.csv", "segments"), tuple((locale, None) for locale in locales)),
-            Document("units.csv", "units", _csv([UNIT_COLUMNS]), "", _csv_part(unit_cells),
+            Document("units.csv", "units", _csv([UNIT_COLUMNS]), "", _csv_part(_core_unit_cells),
                      _table_output("units.csv", "units"), tuple((target, source) for source, target in ctx.pairs))]
 
 
 def _tables(folder: str, suffix: str, dataset: bool) -> Callable[[DocumentContext], list[Table]]:
     def files(ctx: DocumentContext) -> list[Table]:
-        return [Table(f"{folder}segments{suffix}", "segments", SEGMENT_COLUMNS, segment_cells, _SEGMENT_TYPES,
+        return [Table(f"{folder}segments{suffix}", "segments", SEGMENT_COLUMNS, _core_segment_cells, _SEGMENT_TYPES,
                       "locale" if dataset else None),
-                Table(f"{folder}units{suffix}", "units", UNIT_COLUMNS, unit_cells, _UNIT_TYPES,
+                Table(f"{folder}units{suffix}", "units", UNIT_COLUMNS, _core_unit_cells, _UNIT_TYPES,
                       "target_locale" if dataset else None)]
     return files
 
@@ -91,3 +92,8 @@ CSV = register(Format("csv", "segments.csv (one row per occurrence) and units.cs
 PARQUET = register(Format("parquet", "segments.parquet and units.parquet, the same tables as CSV", _tables("", ".parquet", False)))
 DATASET = register(Format("parquet-dataset", "the tables as a Hive-partitioned Parquet dataset by target locale (dataset/)",
                           _tables("dataset/", "", True)))
+
+#: The cells and the CSV writer on the core in use (``pipeline.core``).
+_core_segment_cells = twin(segment_cells, "pipeline.export.ctabular")
+_core_unit_cells = twin(unit_cells, "pipeline.export.ctabular")
+_core_csv = twin(_csv, "pipeline.export.ctabular")

@@ -41,6 +41,7 @@ from itertools import groupby
 from typing import Any
 
 from .. import __version__
+from ..core import twin
 from ..model import Code, Run, Text
 from ..output import Output, Rendered, signature_text, timestamp
 from ..rows import UnitRow, is_mt
@@ -228,7 +229,7 @@ def _pair_documents(ctx: DocumentContext, source_locale: str, target_locale: str
     name = f"{file_stem(src)}_{file_stem(tgt)}.tmx"
 
     def render(part: Part[UnitRow]) -> Rendered:
-        return _tus(part, src_lang, tgt_lang)
+        return _core_tus(part, src_lang, tgt_lang)
 
     def document(rel: str, props: dict[str, str], mt: bool | None) -> Document[UnitRow]:
         head, illegal = _head(ctx, src, props)
@@ -304,3 +305,6 @@ def _files(ctx: DocumentContext) -> list[Document[UnitRow] | Stream]:
 
 TMX = register(Format("tmx", "TMX 1.4b translation memory per target locale (tmx/en-US_fr-FR.tmx; --split-mt, --multilingual)",
                       _files, per_locale=True))
+
+#: ``_tus`` on the core in use (``pipeline.core``).
+_core_tus = twin(_tus, "pipeline.export.ctmx")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 
 from .. import __version__
+from ..core import twin
 from ..model import Code, Run, Text, needs_review
 from ..output import Output, Rendered, signature_text
 from ..rows import OccurrenceRow
@@ -151,7 +152,7 @@ def _article(part: Part[OccurrenceRow], src: str, tgt: str) -> Rendered:
 
 
 def _render(part: Part[OccurrenceRow], src: str, tgt: str) -> Rendered:
-    return _article(part, src, tgt)
+    return _core_article(part, src, tgt)
 
 
 def _values(values: dict[str, str], number: int) -> dict[str, str]:
@@ -181,3 +182,6 @@ def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
 
 XLIFF12 = register(Format("xliff-1.2", "XLIFF 1.2 per target locale, one <file> per article (xliff-1.2/en-US_fr-FR.xlf)",
                           _files, per_locale=True))
+
+#: ``_article`` on the core in use (``pipeline.core``).
+_core_article = twin(_article, "pipeline.export.cxliff12")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from ..chars import XML_ILLEGAL
+from ..core import twin
 from ..model import Code, Run, Text, needs_review
 from ..output import Output, Rendered, signature_text
 from ..rows import OccurrenceRow
@@ -182,6 +183,10 @@ def _article(part: Part[OccurrenceRow]) -> Rendered:
     return Rendered("".join(out), {"units": len(rows), "illegal_chars": clean.count + text.cps})
 
 
+def _render(part: Part[OccurrenceRow]) -> Rendered:
+    return _core_article(part)
+
+
 def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
     signature = Cleaner()
     signature_xml = escape_text(signature(signature_text(ctx.signature)))
@@ -197,7 +202,7 @@ def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
 
         documents.append(Document(
             rel, "articles", f'{XML_DECLARATION}<xliff xmlns="{NS}" version="2.1" srcLang="{escape_attr(src)}"'
-                             f' trgLang="{escape_attr(tgt)}">', "\n</xliff>", _article, output,
+                             f' trgLang="{escape_attr(tgt)}">', "\n</xliff>", _render, output,
             ((target_locale, source_locale),),
             values=lambda number: {"file": f"f{number}", "signature": signature_xml}))
     return documents
@@ -205,3 +210,6 @@ def _files(ctx: DocumentContext) -> list[Document[OccurrenceRow]]:
 
 XLIFF2 = register(Format("xliff-2", "XLIFF 2.1 per target locale, one <file> per article (xliff-2/en-US_fr-FR.xlf)",
                          _files, per_locale=True))
+
+#: ``_article`` on the core in use (``pipeline.core``).
+_core_article = twin(_article, "pipeline.export.cxliff2")

@@ -14,7 +14,7 @@ from cpython.object cimport PyObject_GenericSetAttr, PyTypeObject
 from cpython.unicode cimport PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_KIND
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
 
-from pipeline.extract.ccommon cimport TMPIPE_SOURCE_SHA256, code_unit
+from pipeline.ccommon cimport TMPIPE_SOURCE_SHA256, code_unit
 
 from pipeline.model import Pair
 from pipeline.extract.cinline import model_fields, parse_segment

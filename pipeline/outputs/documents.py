@@ -25,7 +25,7 @@ from .fragments import Fragments, layout
 from .parts import digest, part_keys, part_rows
 from .tables import write_table
 
-__all__ = ["COLLISION_CANDIDATES", "write_format"]
+__all__ = ["COLLISION_CANDIDATES", "colliding_keys", "write_format"]
 
 
 def write_format(fmt: Format, store: Store, out: Path, ctx: DocumentContext) -> list[Output]:
@@ -49,8 +49,8 @@ def write_format(fmt: Format, store: Store, out: Path, ctx: DocumentContext) -> 
 COLLISION_CANDIDATES = 20_000
 
 
-def _colliding(store: Store, keyed: Callable[[str, str], int], id_part: Callable[[str], str], target: str,
-               source: str | None) -> dict[str, frozenset[int]]:
+def colliding_keys(store: Store, keyed: Callable[[str, str], int], id_part: Callable[[str], str], target: str,
+                   source: str | None) -> dict[str, frozenset[int]]:
     """Per article, its keys that occur more than once in the locale pair (articles with none left
     out): the occurrences' keys with their articles, sorted by key (on disk past a bound).
 
@@ -88,7 +88,7 @@ def _write_documents(name: str, documents: list[Document[Any]], store: Store, ou
         for doc, frag in zip(documents, files):
             frag.write(doc.head)
         for target, source in pairs:
-            colliding = _colliding(store, keyed.keyed, keyed.id_part, target, source) \
+            colliding = colliding_keys(store, keyed.keyed, keyed.id_part, target, source) \
                 if keyed is not None and keyed.keyed is not None else {}
             plan = [(part.path, f"{part.key}:{digest(sorted(colliding[part.path]))}"
                      if part.path in colliding else part.key) for part in part_keys(store, shape, target, source)]

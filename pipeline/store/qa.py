@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
-from typing import Any
 
+from ..core import twin
 from ..rows import AnomalyRow, ArticleKey, FileRow, LengthRow, Located, OccurrenceRow, QaUnit, SourceUse, VariantRow
 from . import codec
 from .read import IN_PATHS, OCCURRENCE, Reader, occurrence_rows
@@ -14,14 +14,15 @@ from .read import IN_PATHS, OCCURRENCE, Reader, occurrence_rows
 __all__ = ["QaQueries"]
 
 #: A unit as segment checks see it (:meth:`QaQueries.qa_units`).
-_QA_UNIT = ("SELECT key, id, target_locale, source_locale, source_raw, source_codes, target_raw, target_codes,"
-            " source_text, target_text FROM units")
+_QA_UNIT = f"SELECT {codec.QA_UNIT_COLUMNS} FROM units"
 #: The units that occur in a locale's articles.
 _OF_LOCALE = "SELECT o.unit_id FROM occurrences o JOIN files f ON f.id = o.file_id WHERE f.locale = ?"
 #: What the length-ratio check weighs: units that occur, with a long enough source and a target.
 #: The ratio must stay the expression of the ``units_by_length_ratio`` index (:mod:`.schema`).
 _RATIO = "CAST(length(target_text) AS REAL) / length(source_text)"
 _MEASURED = "repetitions > 0 AND length(source_text) >= ? AND length(target_text) > 0"
+
+qa_unit_rows = twin(codec.qa_unit_rows, "pipeline.store.ccodec")
 
 
 class QaQueries(Reader):
@@ -36,21 +37,14 @@ class QaQueries(Reader):
     def qa_units(self, locale: str, paths: list[str] | None = None) -> Iterator[QaUnit]:
         """Each unit that occurs in ``locale``'s articles (only in ``paths``, when given), once: what
         segment checks look at."""
-        return self._qa_units(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE}{IN_PATHS if paths else ''})",
-                                         (locale, json.dumps(paths)) if paths else (locale,)))
+        return qa_unit_rows(self._rows(f"{_QA_UNIT} WHERE id IN ({_OF_LOCALE}{IN_PATHS if paths else ''})",
+                                       (locale, json.dumps(paths)) if paths else (locale,)))
 
     def qa_unit_count(self, locale: str, paths: list[str] | None = None) -> int:
         """How many units :meth:`qa_units` gives."""
         return int(self.db.execute(f"SELECT COUNT(DISTINCT o.unit_id) FROM occurrences o JOIN files f ON f.id = o.file_id"
                                    f" WHERE f.locale = ?{IN_PATHS if paths else ''}",
                                    (locale, json.dumps(paths)) if paths else (locale,)).fetchone()[0])
-
-    def _qa_units(self, rows: Iterable[Any]) -> Iterator[QaUnit]:
-        decode = codec.decode
-        for key, unit_id, locale, source_locale, source_raw, source_codes, target_raw, target_codes, source_text, \
-                target_text in rows:
-            yield QaUnit(key, unit_id, locale, source_locale, source_raw, target_raw, source_text, target_text,
-                         decode(source_raw, source_codes), decode(target_raw, target_codes))
 
     def qa_short_source_uses(self, max_chars: int) -> Iterator[SourceUse]:
         """For every source text of at most ``max_chars`` characters that some occurring unit
@@ -78,7 +72,7 @@ class QaQueries(Reader):
 
     def qa_segments_by_key(self) -> Iterator[OccurrenceRow]:
         """Every occurrence ordered by ``(file, id, position)``, for merging with another TM."""
-        return occurrence_rows(self._rows(f"{OCCURRENCE} ORDER BY f.path, o.seg_id, o.seq"))
+        return occurrence_rows(self._rows(f"{OCCURRENCE} ORDER BY f.path, o.seg_id, o.seq"), self._article)
 
     def anomalies(self) -> Iterator[AnomalyRow]:
         """Every anomaly, by file and line."""

@@ -13,22 +13,17 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from ..core import twin
 from ..rows import ArticleRow, ArticleStamp, OccurrenceKey, OccurrenceRow, UnitRow, UnitStamp
 from . import codec
 
-__all__ = ["IN_PATHS", "OCCURRENCE", "Reader", "occurrence_rows"]
+__all__ = ["IN_PATHS", "OCCURRENCE", "Reader", "occurrence_rows", "unit_rows"]
 
-#: An occurrence with its article and unit (the columns :func:`occurrence_rows` reads).
-OCCURRENCE = (
-    "SELECT f.id, f.path, f.locale, f.source_locale, f.sha256, f.translation_type, f.source_commit, f.locfileid,"
-    " f.lasthandoff, o.seq, o.seg_id, o.line, o.end_line, o.unit_id, u.source_raw, u.source_codes,"
-    " u.target_raw, u.target_codes, o.origin, o.score"
-    " FROM files f JOIN occurrences o ON o.file_id = f.id JOIN units u ON u.id = o.unit_id")
-#: A unit with its first occurrence and that one's article (the columns :func:`_units` reads).
-_UNIT = (
-    "SELECT u.id, u.key, u.source_locale, u.target_locale, u.source_raw, u.source_codes, u.target_raw,"
-    " u.target_codes, u.repetitions, u.mt_repetitions, f.id, f.path, f.locale, f.source_locale, f.sha256,"
-    " f.translation_type, f.source_commit, f.locfileid, f.lasthandoff, o.seg_id, o.line, o.origin, o.score")
+#: An occurrence with its unit (the columns :func:`~.codec.occurrence_rows` reads), ``f`` its article.
+OCCURRENCE = (f"SELECT {codec.OCCURRENCE_COLUMNS}"
+              " FROM files f JOIN occurrences o ON o.file_id = f.id JOIN units u ON u.id = o.unit_id")
+#: A unit with its first occurrence ``o`` and that one's article ``f`` (:func:`~.codec.unit_rows`).
+_UNIT = f"SELECT {codec.UNIT_COLUMNS}"
 #: Restricts a query on ``files f`` to the paths of a JSON list (read in path order, by the
 #: list's own index: as fast as a scan of the locale, when every path is on the list).
 IN_PATHS = " AND f.path IN (SELECT value FROM json_each(?))"
@@ -36,36 +31,12 @@ _UNIT_FROM = " FROM units u JOIN occurrences o ON o.id = u.first JOIN files f ON
 #: One article's units by their first occurrences there (``units_by_first``).
 _UNIT_OF_ARTICLE = (" FROM files f CROSS JOIN occurrences o ON o.file_id = f.id"
                     " CROSS JOIN units u ON u.source_locale = ? AND u.target_locale = ? AND u.first = o.id")
+#: An article's row, by id.
+_ARTICLE = ("SELECT path, locale, source_locale, sha256, translation_type, source_commit, locfileid, lasthandoff"
+            " FROM files WHERE id = ?")
 
-
-def occurrence_rows(rows: Any) -> Iterator[OccurrenceRow]:
-    decode = codec.decode
-    article: ArticleRow | None = None
-    file_id = None
-    for (fid, path, locale, source_locale, sha, translation_type, commit, locfileid, handoff, seq, seg_id, line,
-         end_line, unit_id, source_raw, source_codes, target_raw, target_codes, origin, score) in rows:
-        if fid != file_id:
-            file_id = fid
-            article = ArticleRow(path, locale, source_locale, sha, translation_type, commit, locfileid, handoff)
-        assert article is not None
-        yield OccurrenceRow(article, seq, seg_id, line, end_line, unit_id, decode(source_raw, source_codes),
-                            decode(target_raw, target_codes), origin, score)
-
-
-def _units(rows: Any) -> Iterator[UnitRow]:
-    decode = codec.decode
-    article: ArticleRow | None = None
-    file_id = None
-    for (unit_id, key, source_locale, target_locale, source_raw, source_codes, target_raw, target_codes,
-         repetitions, mt_repetitions, fid, path, locale, file_source_locale, sha, translation_type, commit,
-         locfileid, handoff, seg_id, line, origin, score) in rows:
-        if fid != file_id:
-            file_id = fid
-            article = ArticleRow(path, locale, file_source_locale, sha, translation_type, commit, locfileid, handoff)
-        assert article is not None
-        yield UnitRow(unit_id, key, source_locale, target_locale, decode(source_raw, source_codes),
-                      decode(target_raw, target_codes), repetitions, mt_repetitions, article, seg_id, line,
-                      origin, score)
+occurrence_rows = twin(codec.occurrence_rows, "pipeline.store.ccodec")
+unit_rows = twin(codec.unit_rows, "pipeline.store.ccodec")
 
 
 Row = TypeVar("Row", OccurrenceRow, UnitRow)
@@ -103,6 +74,10 @@ class Reader:
         connection was closed (an interrupted build) does not raise."""
         for row in self.db.execute(sql, args):
             yield row
+
+    def _article(self, file_id: int) -> ArticleRow:
+        """The row of the article with this id (rows of one article share it: see :mod:`.codec`)."""
+        return ArticleRow(*self.db.execute(_ARTICLE, (file_id,)).fetchone())
 
     # -- what the TM holds -----------------------------------------------------
 
@@ -226,7 +201,7 @@ class Reader:
         where, args = ("f.locale = ?", [target_locale]) if source_locale is None else \
             ("f.locale = ? AND f.source_locale = ?", [target_locale, source_locale])
         return _by_article(paths, lambda chosen: occurrence_rows(self._rows(
-            f"{OCCURRENCE} WHERE {where}{IN_PATHS} ORDER BY f.path, o.seq", (*args, chosen))))
+            f"{OCCURRENCE} WHERE {where}{IN_PATHS} ORDER BY f.path, o.seq", (*args, chosen)), self._article))
 
     def segments(self, target_locale: str | None = None, source_locale: str | None = None) -> Iterator[OccurrenceRow]:
         """Every occurrence (of one locale, and source locale) in corpus order: locale, path, position.
@@ -238,7 +213,7 @@ class Reader:
             else:
                 rows = self._rows(f"{OCCURRENCE} WHERE f.locale = ? AND f.source_locale = ? ORDER BY f.path, o.seq",
                                   (locale, source_locale))
-            yield from occurrence_rows(rows)
+            yield from occurrence_rows(rows, self._article)
 
     # -- units, by the article of their first occurrence -------------------------
 
@@ -253,11 +228,11 @@ class Reader:
 
     def units(self, source_locale: str, target_locale: str) -> Iterator[UnitRow]:
         """The units of one locale pair, in order of first occurrence."""
-        return _units(self._rows(f"{_UNIT}{_UNIT_FROM} WHERE u.source_locale = ? AND u.target_locale = ?"
-                                 " ORDER BY f.path, o.seq", (source_locale, target_locale)))
+        return unit_rows(self._rows(f"{_UNIT}{_UNIT_FROM} WHERE u.source_locale = ? AND u.target_locale = ?"
+                                    " ORDER BY f.path, o.seq", (source_locale, target_locale)), self._article)
 
     def article_units(self, source_locale: str, target_locale: str, paths: list[str]) -> Iterator[list[UnitRow]]:
         """The units first seen in each article of ``paths`` (one list per article, in path order)."""
-        return _by_article(paths, lambda chosen: _units(self._rows(
+        return _by_article(paths, lambda chosen: unit_rows(self._rows(
             f"{_UNIT}{_UNIT_OF_ARTICLE} WHERE f.locale = ?{IN_PATHS} ORDER BY f.path, o.seq",
-            (source_locale, target_locale, target_locale, chosen))))
+            (source_locale, target_locale, target_locale, chosen)), self._article))

@@ -8,14 +8,15 @@ store itself, recounted once per run for the units a run touched.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
+from ..core import twin
 from ..model import Document
 from . import codec
+from .codec import unit_key
 from .schema import FIRST, READER_INDEXES
 
 __all__ = ["DocRows", "Writer", "doc_rows", "unit_key"]
@@ -33,11 +34,7 @@ _RECOUNT = (
 )
 
 
-def unit_key(source_locale: str, target_locale: str, source: str, target: str) -> bytes:
-    """A unit's identity: BLAKE2b-128 of the four parts, each followed by NUL (TMX's ``tuid`` is
-    its hex form)."""
-    data = f"{source_locale}\0{target_locale}\0{source}\0{target}\0".encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=16).digest()
+pair_rows = twin(codec.pair_rows, "pipeline.store.ccodec")
 
 
 class DocRows(NamedTuple):
@@ -62,18 +59,11 @@ class DocRows(NamedTuple):
 def doc_rows(doc: Document) -> DocRows:
     """The rows of ``doc``: unit keys, plain texts and codes computed once, here."""
     meta = doc.meta
-    source_locale, locale = meta.source_locale, meta.locale
-    units = []
-    occurrences = []
-    for seq, pair in enumerate(doc.pairs):
-        source_raw, source_text, source_codes = codec.encode(pair.source)
-        target_raw, target_text, target_codes = codec.encode(pair.target)
-        units.append((unit_key(source_locale, locale, source_raw, target_raw), source_locale, locale,
-                      source_raw, target_raw, source_text, target_text, source_codes, target_codes))
-        occurrences.append((seq, pair.id, pair.line, pair.end_line, pair.origin, pair.score))
+    locale = meta.locale
+    units, occurrences = pair_rows(doc.pairs, meta.source_locale, locale)
     return DocRows(
         meta.path,
-        (meta.path, locale, source_locale, doc.sha256, doc.size, doc.occurrences, meta.translation_type,
+        (meta.path, locale, meta.source_locale, doc.sha256, doc.size, doc.occurrences, meta.translation_type,
          meta.source_commit, meta.openlocfilehash, meta.locfileid, meta.lasthandoff, meta.locale_from),
         units, occurrences,
         [(a.line, a.kind, a.message, a.snippet, a.id, a.ttu) for a in doc.anomalies],
