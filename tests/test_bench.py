@@ -48,11 +48,11 @@ def test_bench_writes_every_field(tmp_path: Path) -> None:
         assert set(size["ratios"]) == {"tmpipe_j1_over_floor", "tmpipe_j2_over_floor", "pure_j2_over_floor",
                                        "extract_tm_over_floor", "pure_extract_tm_over_floor", "status_quo_over_tmpipe_j1",
                                        "status_quo_over_tmpipe_j2", "incremental_over_full", "unchanged_over_full",
-                                       "one_locale_over_full"}
+                                       "one_locale_over_full", "incremental_over_floor", "unchanged_over_floor"}
         assert all(value is not None for value in size["ratios"].values())
     assert report["scaling"]["rss_tmpipe-j2"] > 0
-    assert set(report["targets"]) == {"tmpipe_over_floor", "status_quo_over_tmpipe", "peak_rss_mb", "rss_growth",
-                                      "incremental_over_full"}
+    assert set(report["targets"]) == {"tmpipe_over_floor", "status_quo_over_tmpipe", "extract_tm_over_floor",
+                                      "peak_rss_mb", "rss_growth", "incremental_over_floor", "unchanged_over_floor"}
     assert not (tmp_path / "work" / "size-0.05").exists()  # corpora are removed unless --keep
 
 
