@@ -9,11 +9,11 @@
 from pipeline.ccommon cimport TMPIPE_SOURCE_SHA256
 from pipeline.export.cxml cimport ATTR, CLEAN, clean, clean_runs, escape
 
-from pipeline.model import Code, Text, needs_review
+from pipeline.model import Code, Text
 from pipeline.output import Rendered
 from pipeline.export.ccodes import link_codes
 from pipeline.export.names import unique_id
-from pipeline.export.xliff12 import _FILE_END, _HT_STATE, _MT_NOTE, _MT_STATE, _REVIEW_STATE, _ctype, _file_start
+from pipeline.export.xliff12 import _FILE_END, _MT_NOTE, _ctype, _file_start, _state
 from pipeline.export.xml import Cleaner
 
 __all__ = ["_article"]
@@ -81,12 +81,7 @@ def _article(part, str src, str tgt):
             seen.add(unit_id)
         resname_attr = escape(resname, ATTR, &ignored)
         source, target = _contents(row, &count)
-        if mt:
-            state = _MT_STATE
-        elif row.origin == "aligned" and needs_review(row.origin, row.score):
-            state = _REVIEW_STATE
-        else:
-            state = _HT_STATE
+        state = _state(row, mt)
         out.append(f'\n      <trans-unit id="{resname_attr if unit_id is resname else escape(unit_id, ATTR, &ignored)}"'
                    f' resname="{resname_attr}" xml:space="preserve">'
                    f'\n        <source>{source}</source>'

@@ -10,11 +10,11 @@
 from pipeline.ccommon cimport TMPIPE_SOURCE_SHA256
 from pipeline.export.cxml cimport ATTR, CLEAN, escape, has_illegal
 
-from pipeline.model import Code, Text, needs_review
+from pipeline.model import Code, Text
 from pipeline.output import Rendered
 from pipeline.export.ccodes import link_codes, well_nested
 from pipeline.export.names import unique_id
-from pipeline.export.xliff2 import _HT_STATE, _MT_STATE, _NMTOKEN, _REVIEW_STATE, _Text, _file_start, _types
+from pipeline.export.xliff2 import _NMTOKEN, _Text, _file_start, _state, _types
 from pipeline.export.xml import Cleaner
 
 __all__ = ["_article"]
@@ -108,12 +108,7 @@ def _article(part):
         else:
             seen.add(unit_id)
         original, source, target = _body(row, &cps)
-        if mt:
-            state = _MT_STATE
-        elif row.origin == "aligned" and needs_review(row.origin, row.score):
-            state = _REVIEW_STATE
-        else:
-            state = _HT_STATE
+        state = _state(row, mt)
         out.append(f'\n    <unit id="{escape(unit_id, ATTR, &ignored)}" name="{escape(seg_id, ATTR | CLEAN, &count)}"'
                    f' xml:space="preserve">'
                    f'\n      <notes>'
